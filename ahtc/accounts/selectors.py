@@ -1,0 +1,115 @@
+"""What a user may do where: the role scope every access function builds on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from ahtc.accounts.models import Organisation, RoleAssignment, User
+from ahtc.accounts.roles import Perm, role_permissions
+from ahtc.core.access import get_scoped_or_404
+from ahtc.geography.models import Area, AreaLevel
+
+_CACHE_ATTR = "_ahtc_scope"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    area_id: int
+    area_path: str
+    permissions: frozenset[Perm]
+
+
+@dataclass(frozen=True)
+class Scope:
+    grants: tuple[Grant, ...]
+
+    def paths(self, perm: Perm) -> list[str]:
+        return sorted({g.area_path for g in self.grants if perm in g.permissions})
+
+    def has_perm_anywhere(self, perm: Perm) -> bool:
+        return bool(self.paths(perm))
+
+    def permits(self, perm: Perm, area: Area) -> bool:
+        return any(area.path.startswith(path) for path in self.paths(perm))
+
+    def q(self, perm: Perm, path_field: str = "path") -> Q:
+        """A filter for rows whose area path lies inside the user's scope.
+
+        Fails closed: no grant for `perm` gives a filter that matches nothing.
+        """
+        query = Q(pk__in=[])
+        for path in self.paths(perm):
+            query |= Q(**{f"{path_field}__startswith": path})
+        return query
+
+    @property
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+
+EMPTY_SCOPE = Scope(grants=())
+
+
+def user_scope(user: Any) -> Scope:
+    """The user's grants, read once per request and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY_SCOPE
+    cached: Scope | None = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    rows = RoleAssignment.objects.filter(user=user).select_related("area")
+    scope = Scope(
+        grants=tuple(
+            Grant(
+                role=row.role,
+                area_id=row.area_id,
+                area_path=row.area.path,
+                permissions=role_permissions(row.role),
+            )
+            for row in rows
+        )
+    )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def areas_for_user(user: Any, perm: Perm = Perm.VIEW_AREA) -> QuerySet[Area]:
+    return Area.objects.filter(user_scope(user).q(perm))
+
+
+def districts_for_user(user: Any, perm: Perm = Perm.VIEW_WORKSPACE) -> QuerySet[Area]:
+    return areas_for_user(user, perm).of_level(AreaLevel.DISTRICT).current()
+
+
+def area_for_user(user: Any, code: str, perm: Perm = Perm.VIEW_AREA) -> Area:
+    """One area the user may see, by code; 404 (and an audit row) otherwise."""
+    area = Area.objects.filter(code=code).only("pk").first()
+    return get_scoped_or_404(user=user, scoped=areas_for_user(user, perm), pk=area.pk if area else 0)
+
+
+def organisations_for_user(user: Any) -> QuerySet[Organisation]:
+    """Organisations serving the user's areas: inside them, or above them
+    (an FIA circle for a division serves each of its districts)."""
+    scope = user_scope(user)
+    above = {code for path in scope.paths(Perm.VIEW_AREA) for code in path.split("/") if code}
+    return Organisation.objects.filter(
+        scope.q(Perm.VIEW_AREA, "area__path") | Q(area__code__in=above)
+    )
+
+
+def organisation_for_user(user: Any, pk: Any) -> Organisation:
+    return get_scoped_or_404(user=user, scoped=organisations_for_user(user), pk=pk)
+
+
+def users_for_user(user: Any) -> QuerySet[User]:
+    """Staff a user may manage: members of organisations in their admin scope."""
+    scope = user_scope(user)
+    return User.objects.filter(scope.q(Perm.MANAGE_USERS, "organisation__area__path"))
+
+
+def user_for_user(user: Any, pk: Any) -> User:
+    return get_scoped_or_404(user=user, scoped=users_for_user(user), pk=pk)

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ahtc.accounts.forms import SignInForm, TokenForm
+from ahtc.accounts.services import totp_base32, totp_device_confirm, totp_device_start
+from ahtc.core.audit import audit_record
+from ahtc.core.models import AuditAction, AuditOutcome
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/cell/"
+
+
+def _refuse(request: HttpRequest, username: str, user: Any, reason: str) -> None:
+    if user is not None:
+        # The password was right but the code was not: it still counts
+        # towards this account's lockout.
+        user_login_failed.send(
+            sender=__name__, credentials={"username": username}, request=request
+        )
+    audit_record(
+        actor=user,
+        action=AuditAction.SIGN_IN_FAILED,
+        outcome=AuditOutcome.REFUSED,
+        object_type="accounts.user" if user else "",
+        object_id=user.pk if user else "",
+        reason=reason,
+    )
+
+
+def _sign_in(request: HttpRequest, form: SignInForm) -> HttpResponse | None:
+    username = form.cleaned_data["username"]
+    user = authenticate(request, username=username, password=form.cleaned_data["password"])
+    if getattr(request, "axes_locked_out", False):
+        return None  # AxesMiddleware answers with the lockout page.
+    if user is None:
+        _refuse(request, username, None, "wrong username or password")
+        return None
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    token = form.cleaned_data["otp_token"]
+    if device is not None and not (token and device.verify_token(token)):
+        _refuse(request, username, user, "wrong or missing second-factor code")
+        return None
+    login(request, user)
+    if device is None:
+        return redirect("accounts:enrol")
+    otp_login(request, device)
+    audit_record(actor=user, action=AuditAction.SIGN_IN, target=user)
+    return redirect(_next_url(request))
+
+
+@never_cache
+@sensitive_post_parameters("password", "otp_token")
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(_next_url(request))
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = _sign_in(request, form)
+        if response is not None:
+            return response
+        form.add_error(None, _("Sign-in failed: the username, password or code is wrong."))
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    """First sign-in: the user scans a QR code and proves it with one code."""
+    user: Any = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if user.is_verified():
+        return redirect("cell:home")
+    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        # Enrolled already but not verified in this session: sign in again.
+        logout(request)
+        return redirect("accounts:login")
+    device = totp_device_start(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_device_confirm(device=device, token=form.cleaned_data["otp_token"]):
+            otp_login(request, device)
+            messages.success(request, _("Your authenticator app is enrolled."))
+            return redirect("cell:home")
+        form.add_error("otp_token", _("That code does not match. Check the time on your phone."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000")
+    context = {"form": form, "qr_svg": mark_safe(qr_svg), "secret": totp_base32(device)}  # noqa: S308
+    return render(request, "accounts/enrol.html", context)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action=AuditAction.SIGN_OUT, target=request.user)
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("accounts:login")
+
+
+def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
+    audit_record(
+        actor=None,
+        action=AuditAction.LOCKED_OUT,
+        outcome=AuditOutcome.REFUSED,
+        reason="too many failed sign-ins for one account",
+    )
+    return render(request, "accounts/locked.html", status=429)
+

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
+
+from ahtc.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("", views.ApiRoot.as_view(), name="root"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            renderer_classes=[OpenApiJsonRenderer],
+            permission_classes=[AllowAny],
+            authentication_classes=[],
+        ),
+        name="schema",
+    ),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("areas/", views.AreaList.as_view(), name="areas"),
+    path("areas/<str:code>/", views.AreaDetail.as_view(), name="area"),
+    path("organisations/", views.OrganisationList.as_view(), name="organisations"),
+    path("organisations/<int:pk>/", views.OrganisationDetail.as_view(), name="organisation"),
+]

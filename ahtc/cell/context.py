@@ -1,0 +1,55 @@
+"""Workspace context: the navigation a user's roles allow and the area switcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ahtc.accounts.roles import Perm
+from ahtc.accounts.selectors import districts_for_user, user_scope
+
+SESSION_AREA_KEY = "ahtc_area"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    perm: Perm
+
+
+# Later issues append their pages here (intake, cases, victims, reports ...).
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Overview"), "cell:home", Perm.VIEW_WORKSPACE),
+    NavItem(_("Organisations"), "cell:organisations", Perm.VIEW_AREA),
+    NavItem(_("Users and roles"), "cell:users", Perm.MANAGE_USERS),
+    NavItem(_("Areas"), "cell:area_import", Perm.MANAGE_REFERENCE),
+    NavItem(_("Audit log"), "cell:audit", Perm.VIEW_AUDIT),
+]
+
+
+def current_area_code(request: HttpRequest) -> str:
+    return str(request.session.get(SESSION_AREA_KEY, ""))
+
+
+def workspace(request: HttpRequest) -> dict[str, Any]:
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not request.path.startswith("/cell/"):
+        return {}
+    if not user.is_verified():
+        return {}
+    scope = user_scope(user)
+    nav = [
+        {"label": item.label, "url": reverse(item.url_name), "active": request.path == reverse(item.url_name)}
+        for item in NAVIGATION
+        if scope.has_perm_anywhere(item.perm)
+    ]
+    districts = list(districts_for_user(user).only("code", "name_en", "name_ur"))
+    code = current_area_code(request)
+    current = next((d for d in districts if d.code == code), districts[0] if districts else None)
+    return {"nav": nav, "switch_areas": districts, "current_area": current}

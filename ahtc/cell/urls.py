@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from ahtc.cell import views
+
+app_name = "cell"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("areas/import/", views.area_import, name="area_import"),
+    path("areas/<str:code>/", views.area_detail, name="area"),
+    path("organisations/", views.organisations, name="organisations"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("users/", views.users, name="users"),
+    path("audit/", views.audit, name="audit"),
+    path("switch-area/", views.switch_area, name="switch_area"),
+]

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ahtc.accounts.decorators import staff_view
+from ahtc.accounts.models import User
+from ahtc.accounts.roles import Perm
+from ahtc.accounts.selectors import (
+    area_for_user,
+    districts_for_user,
+    organisation_for_user,
+    organisations_for_user,
+    user_scope,
+    users_for_user,
+)
+from ahtc.cell.context import SESSION_AREA_KEY
+from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
+from ahtc.geography.models import Area
+from ahtc.geography.services import ImportFileError, area_import_csv
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+@staff_view()
+def home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    scope = user_scope(user)
+    assignments = user.role_assignments.select_related("area").order_by("area__path")
+    districts = districts_for_user(user).annotate(
+        tehsil_count=Count("children", filter=Q(children__valid_to__isnull=True)),
+    )
+    context = {
+        "assignments": assignments,
+        "districts": districts[:50],
+        "district_total": districts.count(),
+        "can_manage_users": scope.has_perm_anywhere(Perm.MANAGE_USERS),
+        "can_view_audit": scope.has_perm_anywhere(Perm.VIEW_AUDIT),
+    }
+    if context["can_view_audit"]:
+        context["refused_recent"] = _audit_for_user(user).filter(
+            outcome=AuditOutcome.REFUSED
+        ).count()
+    return render(request, "cell/home.html", context)
+
+
+@staff_view(Perm.VIEW_AREA)
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_for_user(request.user, code)
+    context = {
+        "area": area,
+        "ancestors": Area.objects.filter(code__in=area.ancestor_codes()[:-1]).order_by("path"),
+        "children": area.children.order_by("valid_to", "name_en"),
+        "predecessors": area.predecessors.all(),
+        "successors": area.successors.all(),
+        "police_stations": area.police_stations.all()
+        if area.level == "tehsil"
+        else _stations_within(area),
+        "organisations": area.organisations.filter(is_active=True),
+    }
+    return render(request, "cell/area_detail.html", context)
+
+
+def _stations_within(area: Area) -> Any:
+    from ahtc.geography.models import PoliceStation
+
+    return PoliceStation.objects.filter(tehsil__path__startswith=area.path).select_related(
+        "tehsil"
+    )
+
+
+@staff_view(Perm.VIEW_AREA)
+def organisations(request: HttpRequest) -> HttpResponse:
+    rows = (
+        organisations_for_user(request.user)
+        .select_related("area")
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+    )
+    return render(request, "cell/organisations.html", {"organisations": rows})
+
+
+@staff_view(Perm.VIEW_AREA)
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = organisation_for_user(request.user, pk)
+    can_manage = user_scope(request.user).permits(Perm.MANAGE_USERS, organisation.area)
+    members = organisation.members.filter(is_active=True).order_by("username") if can_manage else []
+    return render(
+        request,
+        "cell/organisation_detail.html",
+        {"organisation": organisation, "members": members, "can_manage": can_manage},
+    )
+
+
+@staff_view(Perm.MANAGE_USERS)
+def users(request: HttpRequest) -> HttpResponse:
+    rows = (
+        users_for_user(request.user)
+        .select_related("organisation")
+        .prefetch_related("role_assignments__area")
+        .order_by("organisation__name_en", "username")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "cell/users.html", {"page": page})
+
+
+def _audit_for_user(user: Any) -> Any:
+    scope = user_scope(user)
+    codes = Area.objects.filter(scope.q(Perm.VIEW_AUDIT)).values("code")
+    actors = User.objects.filter(scope.q(Perm.VIEW_AUDIT, "organisation__area__path"))
+    return AuditEvent.objects.filter(Q(area_code__in=codes) | Q(actor__in=actors.values("pk")))
+
+
+class AuditFilter(forms.Form):
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"),
+        required=False,
+        choices=[("", gettext_lazy("any")), *AuditAction.choices],
+    )
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        required=False,
+        choices=[("", gettext_lazy("any")), *AuditOutcome.choices],
+    )
+
+
+@staff_view(Perm.VIEW_AUDIT)
+def audit(request: HttpRequest) -> HttpResponse:
+    form = AuditFilter(request.GET or None)
+    rows = _audit_for_user(request.user)
+    if form.is_valid():
+        for name in ("action", "outcome"):
+            if form.cleaned_data[name]:
+                rows = rows.filter(**{name: form.cleaned_data[name]})
+    page = Paginator(rows.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "cell/audit.html", {"form": form, "page": page})
+
+
+class AreaImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file (UTF-8)"),
+        help_text=gettext_lazy("Columns: code, level, parent_code, name_en, name_ur, ..."),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Check only; do not save"), required=False, initial=True
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+
+@staff_view(Perm.MANAGE_REFERENCE)
+def area_import(request: HttpRequest) -> HttpResponse:
+    form = AreaImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["file"].read()
+        try:
+            text = io.StringIO(raw.decode("utf-8-sig"))
+            report = area_import_csv(
+                source=text, by=request.user, dry_run=form.cleaned_data["dry_run"]
+            )
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file is not UTF-8 text; save it as 'CSV UTF-8'."))
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+    return render(request, "cell/area_import.html", {"form": form, "report": report})
+
+
+@require_POST
+@staff_view()
+def switch_area(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("area", "")
+    if districts_for_user(request.user).filter(code=code).exists():
+        request.session[SESSION_AREA_KEY] = code
+    else:
+        messages.error(request, _("That area is not in your scope."))
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/cell/") else "cell:home")

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def health(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _base(request: HttpRequest) -> str:
+    return "cell/base_cell.html" if request.path.startswith("/cell/") else "portal/base_public.html"
+
+
+def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "errors/404.html", {"base": _base(request)}, status=404)
+
+
+def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "errors/403.html", {"base": _base(request)}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors or database work: the error may be the database.
+    return render(request, "errors/500.html", {"base": "portal/base_public.html"}, status=500)

@@ -1,0 +1,88 @@
+"""Build the deterministic demo: areas, organisations, personas.
+
+Later issues add their own builders to BUILDERS (tips, cases, victims ...).
+Every random choice comes from one seeded generator, so two runs give the
+same database.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from ahtc.accounts.models import Organisation, User
+from ahtc.accounts.services import (
+    organisation_create,
+    role_grant,
+    totp_base32,
+    totp_device_confirm_demo,
+    user_create,
+)
+from ahtc.demo.personas import DEMO_PASSWORD, ORGANISATIONS, PERSONAS
+from ahtc.geography.models import Area
+from ahtc.geography.services import (
+    BUILTIN_FILES,
+    area_import_csv,
+    police_station_import_csv,
+)
+
+SEED = 20241101
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    orgs: dict[str, Organisation] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
+
+
+def build_areas(ctx: DemoContext) -> None:
+    area_import_csv(source="punjab")
+    stations = BUILTIN_FILES["punjab"].parent / "police_stations_mbdin.csv"
+    if stations.exists():
+        police_station_import_csv(source=stations)
+
+
+def build_organisations(ctx: DemoContext) -> None:
+    for spec in ORGANISATIONS:
+        area = Area.objects.get(code=spec.area)
+        existing = Organisation.objects.filter(area=area, kind=spec.kind, name_en=spec.name_en)
+        ctx.orgs[spec.key] = existing.first() or organisation_create(
+            kind=spec.kind, name_en=spec.name_en, name_ur=spec.name_ur, area=area, phone=spec.phone
+        )
+
+
+def build_personas(ctx: DemoContext) -> None:
+    for persona in PERSONAS:
+        user = User.objects.filter(username=persona.username).first() or user_create(
+            username=persona.username,
+            password=DEMO_PASSWORD,
+            organisation=ctx.orgs[persona.org],
+            display_name=persona.display_name,
+        )
+        role_grant(user=user, role=persona.role, area=Area.objects.get(code=persona.area))
+        ctx.secrets[persona.username] = totp_base32(totp_device_confirm_demo(user=user))
+        ctx.users[persona.username] = user
+
+
+BUILDERS: list[Callable[[DemoContext], None]] = [
+    build_areas,
+    build_organisations,
+    build_personas,
+]
+
+
+def demo_build(*, seed: int = SEED) -> DemoContext:
+    if not settings.AHTC_DEMO_ALLOWED:
+        raise ImproperlyConfigured("demo data is never loaded in production")
+    ctx = DemoContext(rng=random.Random(seed))
+    with transaction.atomic():
+        for builder in BUILDERS:
+            builder(ctx)
+    return ctx

@@ -1,0 +1,87 @@
+"""Demo organisations and one user per persona (synthetic, deterministic)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ahtc.accounts.models import OrganisationKind as K
+from ahtc.accounts.roles import Role
+
+DEMO_PASSWORD = "ahtc-demo-2025"  # noqa: S105 - demo data only; refused in production
+
+MBDIN, GUJRAT_DISTRICT, GUJRAT_DIVISION, PUNJAB = "PK620", "PK610", "PK6DV03", "PK6"
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    key: str
+    kind: K
+    name_en: str
+    name_ur: str
+    area: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    display_name: str
+    org: str
+    role: Role
+    area: str
+    what: str
+
+
+ORGANISATIONS = [
+    DemoOrg("cell_mbdin", K.POLICE_AHTC, "Anti-Human Trafficking Cell, Mandi Bahauddin",
+            "انسدادِ انسانی اسمگلنگ سیل، منڈی بہاؤالدین", MBDIN, "0546-9200000"),
+    DemoOrg("cell_gujrat", K.POLICE_AHTC, "Anti-Human Trafficking Cell, Gujrat",
+            "انسدادِ انسانی اسمگلنگ سیل، گجرات", GUJRAT_DISTRICT, "053-9260000"),
+    DemoOrg("fia_gujrat", K.FIA, "FIA Gujrat Circle", "ایف آئی اے گجرات سرکل",
+            GUJRAT_DIVISION, "053-9330000"),
+    DemoOrg("ib_gujrat", K.INTELLIGENCE_BUREAU, "Intelligence Bureau, Gujrat",
+            "انٹیلی جنس بیورو، گجرات", GUJRAT_DIVISION, ""),
+    DemoOrg("labour_mbdin", K.LABOUR, "Labour Department, Mandi Bahauddin",
+            "محکمہ محنت، منڈی بہاؤالدین", MBDIN, "0546-9200010"),
+    DemoOrg("cpb_mbdin", K.CHILD_PROTECTION, "Child Protection Bureau, Mandi Bahauddin",
+            "چائلڈ پروٹیکشن بیورو، منڈی بہاؤالدین", MBDIN, "1121"),
+    DemoOrg("swd_mbdin", K.SOCIAL_WELFARE, "Social Welfare Department, Mandi Bahauddin",
+            "محکمہ سماجی بہبود، منڈی بہاؤالدین", MBDIN, "0546-9200020"),
+    DemoOrg("pros_mbdin", K.PROSECUTION, "District Public Prosecutor, Mandi Bahauddin",
+            "ڈسٹرکٹ پبلک پراسیکیوٹر، منڈی بہاؤالدین", MBDIN, "0546-9200030"),
+    DemoOrg("ngo_mbdin", K.NGO, "Safe Migration Aid (demo NGO)",
+            "محفوظ ہجرت امداد (نمونہ تنظیم)", MBDIN, "0546-9200040"),
+    DemoOrg("punjab_unit", K.POLICE_AHTC, "Punjab Police AHTC Monitoring Unit",
+            "پنجاب پولیس اے ایچ ٹی سی نگرانی یونٹ", PUNJAB, "042-99210000"),
+    DemoOrg("assembly", K.ASSEMBLY, "Provincial Assembly of Punjab Secretariat",
+            "صوبائی اسمبلی پنجاب سیکرٹریٹ", PUNJAB, ""),
+]
+
+PERSONAS = [
+    Persona("dpo_mbdin", "DPO Mandi Bahauddin (demo)", "cell_mbdin", Role.CELL_HEAD, MBDIN,
+            "heads the cell; sees everything in the district"),
+    Persona("officer_mbdin", "Cell Officer A (demo)", "cell_mbdin", Role.CELL_OFFICER, MBDIN,
+            "triages reports and runs cases"),
+    Persona("io_mbdin", "Investigating Officer B (demo)", "cell_mbdin",
+            Role.INVESTIGATING_OFFICER, MBDIN, "investigates assigned cases"),
+    Persona("analyst_mbdin", "Analyst C (demo)", "cell_mbdin", Role.ANALYST, MBDIN,
+            "statistics and reports"),
+    Persona("helpline_mbdin", "Call-taker D (demo)", "cell_mbdin", Role.HELPLINE, MBDIN,
+            "records phone and walk-in reports"),
+    Persona("officer_gujrat", "Cell Officer E (demo)", "cell_gujrat", Role.CELL_OFFICER,
+            GUJRAT_DISTRICT, "an officer of the neighbouring district"),
+    Persona("fia_liaison", "FIA Inspector F (demo)", "fia_gujrat", Role.AGENCY_LIAISON,
+            GUJRAT_DIVISION, "FIA: sees what is shared with FIA"),
+    Persona("labour_liaison", "Labour Officer G (demo)", "labour_mbdin", Role.AGENCY_LIAISON,
+            MBDIN, "Labour: kilns and workshops shared with it"),
+    Persona("cpb_liaison", "Child Protection Officer H (demo)", "cpb_mbdin",
+            Role.AGENCY_LIAISON, MBDIN, "Child Protection: referrals of children"),
+    Persona("prosecutor_mbdin", "Prosecutor I (demo)", "pros_mbdin", Role.AGENCY_LIAISON,
+            MBDIN, "Prosecution: challans shared with it"),
+    Persona("committee_mbdin", "Committee Member J (demo)", "swd_mbdin",
+            Role.COMMITTEE_MEMBER, MBDIN, "district committee: aggregates"),
+    Persona("provincial_monitor", "Provincial Monitor K (demo)", "punjab_unit",
+            Role.PROVINCIAL_MONITOR, PUNJAB, "all of Punjab, aggregates only"),
+    Persona("admin", "Administrator L (demo)", "punjab_unit", Role.ADMINISTRATOR, PUNJAB,
+            "users, roles, reference data, audit"),
+]

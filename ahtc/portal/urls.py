@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from ahtc.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+]

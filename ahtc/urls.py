@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ahtc.core import views as core_views
+
+admin.site.site_header = "AHTC"
+
+urlpatterns = [
+    path("", include("ahtc.portal.urls")),
+    path("cell/", include("ahtc.cell.urls")),
+    path("accounts/", include("ahtc.accounts.urls")),
+    path("api/v1/", include("ahtc.api.urls")),
+    path("language/", set_language, name="set_language"),
+    path("healthz", core_views.health, name="health"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler404 = "ahtc.core.views.not_found"
+handler500 = "ahtc.core.views.server_error"
+handler403 = "ahtc.core.views.forbidden"
