@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from drf_spectacular.authentication import SessionScheme
+
+
+class VerifiedSessionScheme(SessionScheme):  # type: ignore[misc]
+    """Document the 2FA-verified browser session like DRF's session auth."""
+
+    target_class = "ahtc.api.auth.VerifiedSessionAuthentication"
+    name = "verifiedSession"

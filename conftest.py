@@ -1,0 +1,125 @@
+"""Shared test fixtures: the Punjab area tree (loaded once) and personas.
+
+Personas follow STYLE.md §12: officer_mbdin, officer_gujrat, fia_liaison,
+labour_liaison, provincial_monitor, plus a cell head and an administrator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+
+from ahtc.accounts.models import Organisation, OrganisationKind, User
+from ahtc.accounts.roles import Role
+from ahtc.accounts.services import (
+    demo_totp_key,
+    organisation_create,
+    role_grant,
+    totp_device_confirm_demo,
+    user_create,
+)
+from ahtc.geography.models import Area
+from ahtc.geography.services import area_import_csv
+
+PASSWORD = "correct-horse-battery-42"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        if not Area.objects.exists():
+            report = area_import_csv(source="punjab")
+            assert not report.rejected, report.rejected
+
+
+def current_code(username: str) -> str:
+    return "%06d" % totp(bytes.fromhex(demo_totp_key(username)), t0=0, step=30, digits=6)
+
+
+@pytest.fixture
+def make_org(db: Any) -> Callable[..., Organisation]:
+    def make(kind: str = OrganisationKind.POLICE_AHTC, area: str = "PK620", name: str = "") -> Organisation:
+        return organisation_create(
+            kind=kind, name_en=name or f"{kind} {area}", area=Area.objects.get(code=area)
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_user(make_org: Callable[..., Organisation]) -> Callable[..., User]:
+    def make(
+        username: str,
+        role: Role | None = Role.CELL_OFFICER,
+        area: str = "PK620",
+        kind: str = OrganisationKind.POLICE_AHTC,
+        org_area: str | None = None,
+        enrolled: bool = True,
+    ) -> User:
+        org_area = org_area or area
+        org = Organisation.objects.filter(kind=kind, area__code=org_area).first() or make_org(
+            kind=kind, area=org_area
+        )
+        user = user_create(username=username, password=PASSWORD, organisation=org)
+        if role is not None:
+            role_grant(user=user, role=role, area=Area.objects.get(code=area))
+        if enrolled:
+            totp_device_confirm_demo(user=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def officer_mbdin(make_user: Callable[..., User]) -> User:
+    return make_user("officer_mbdin", Role.CELL_OFFICER, "PK620")
+
+
+@pytest.fixture
+def officer_gujrat(make_user: Callable[..., User]) -> User:
+    return make_user("officer_gujrat", Role.CELL_OFFICER, "PK610")
+
+
+@pytest.fixture
+def dpo_mbdin(make_user: Callable[..., User]) -> User:
+    return make_user("dpo_mbdin", Role.CELL_HEAD, "PK620")
+
+
+@pytest.fixture
+def fia_liaison(make_user: Callable[..., User]) -> User:
+    return make_user("fia_liaison", Role.AGENCY_LIAISON, "PK6DV03", kind=OrganisationKind.FIA)
+
+
+@pytest.fixture
+def labour_liaison(make_user: Callable[..., User]) -> User:
+    return make_user("labour_liaison", Role.AGENCY_LIAISON, "PK620", kind=OrganisationKind.LABOUR)
+
+
+@pytest.fixture
+def provincial_monitor(make_user: Callable[..., User]) -> User:
+    return make_user("provincial_monitor", Role.PROVINCIAL_MONITOR, "PK6")
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., User]) -> User:
+    return make_user("admin", Role.ADMINISTRATOR, "PK6")
+
+
+@pytest.fixture
+def login_as(client: Client) -> Callable[[User], Client]:
+    """A client signed in with a verified second factor (as after real sign-in)."""
+
+    def login(user: User) -> Client:
+        client.force_login(user, backend="ahtc.accounts.backends.ActiveOrganisationBackend")
+        device = user.totpdevice_set.get(confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return login
