@@ -31,7 +31,7 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy ahtc
+	$(BIN)/mypy ahtc conftest.py
 
 check: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ahtc.accounts.models import Organisation, OrganisationKind, User
 from ahtc.accounts.roles import Role
@@ -37,13 +38,21 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
             assert not report.rejected, report.rejected
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # Production keeps Django's slow PBKDF2; tests need not pay for it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def current_code(username: str) -> str:
-    return "%06d" % totp(bytes.fromhex(demo_totp_key(username)), t0=0, step=30, digits=6)
+    return f"{totp(bytes.fromhex(demo_totp_key(username)), t0=0, step=30, digits=6):06d}"
 
 
 @pytest.fixture
 def make_org(db: Any) -> Callable[..., Organisation]:
-    def make(kind: str = OrganisationKind.POLICE_AHTC, area: str = "PK620", name: str = "") -> Organisation:
+    def make(
+        kind: str = OrganisationKind.POLICE_AHTC, area: str = "PK620", name: str = ""
+    ) -> Organisation:
         return organisation_create(
             kind=kind, name_en=name or f"{kind} {area}", area=Area.objects.get(code=area)
         )
@@ -116,7 +125,7 @@ def login_as(client: Client) -> Callable[[User], Client]:
 
     def login(user: User) -> Client:
         client.force_login(user, backend="ahtc.accounts.backends.ActiveOrganisationBackend")
-        device = user.totpdevice_set.get(confirmed=True)
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

@@ -1,13 +1,13 @@
 """The `ahtc` command: the common operations in one place.
 
-    ahtc serve [--port 8000]     start the server on 127.0.0.1
-    ahtc demo                    migrate, load the demo data, print sign-ins
-    ahtc migrate                 apply database migrations
-    ahtc createuser NAME ...     create a staff user with a role
-    ahtc areas import FILE       load an area hierarchy from CSV
-    ahtc genkey | rotate-keys    field-encryption keys
-    ahtc totp USERNAME           current code of a demo persona
-    ahtc manage ...              any Django management command
+ahtc serve [--port 8000]     start the server on 127.0.0.1
+ahtc demo                    migrate, load the demo data, print sign-ins
+ahtc migrate                 apply database migrations
+ahtc createuser NAME ...     create a staff user with a role
+ahtc areas import FILE       load an area hierarchy from CSV
+ahtc genkey | rotate-keys    field-encryption keys
+ahtc totp USERNAME           current code of a demo persona
+ahtc manage ...              any Django management command
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def _serve(port: int, production: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ahtc", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser = argparse.ArgumentParser(
+        prog="ahtc", description=__doc__.splitlines()[0] if __doc__ else ""
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="start the server on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

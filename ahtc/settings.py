@@ -62,7 +62,7 @@ if PRODUCTION and DEBUG:
 
 # Development keys are public and fixed so that the demo is deterministic; they
 # are refused in production below.
-_DEV_SECRET_KEY = "django-insecure-ahtc-development-only-key-never-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-ahtc-development-only-key-never-use-in-production"  # noqa: S105
 _DEV_FIELD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="
 _DEV_RECEIPT_KEY = "development-only-receipt-key"
 

@@ -73,8 +73,6 @@ class User(AbstractUser):
     display_name = models.CharField(_("name shown to colleagues"), max_length=150, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_superuser=True) | Q(organisation__isnull=False),
@@ -114,4 +112,4 @@ class RoleAssignment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.area}"
+        return f"{self.user} - {self.get_role_display()} - {self.area}"

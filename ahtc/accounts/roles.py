@@ -56,14 +56,36 @@ _W = Perm.VIEW_WORKSPACE
 
 ROLES: dict[Role, RoleSpec] = {
     Role.CELL_HEAD: RoleSpec(
-        frozenset({_W, Perm.VIEW_AREA, Perm.TRIAGE_TIPS, Perm.MANAGE_CASES, Perm.INVESTIGATE,
-                   Perm.VIEW_IDENTITY, Perm.VIEW_AGGREGATES, Perm.EXPORT, Perm.VIEW_AUDIT,
-                   Perm.MANAGE_USERS, Perm.CONSENT_OVERRIDE}),
+        frozenset(
+            {
+                _W,
+                Perm.VIEW_AREA,
+                Perm.TRIAGE_TIPS,
+                Perm.MANAGE_CASES,
+                Perm.INVESTIGATE,
+                Perm.VIEW_IDENTITY,
+                Perm.VIEW_AGGREGATES,
+                Perm.EXPORT,
+                Perm.VIEW_AUDIT,
+                Perm.MANAGE_USERS,
+                Perm.CONSENT_OVERRIDE,
+            }
+        ),
         frozenset({_D, _V}),
     ),
     Role.CELL_OFFICER: RoleSpec(
-        frozenset({_W, Perm.VIEW_AREA, Perm.TRIAGE_TIPS, Perm.RECORD_CALLS, Perm.MANAGE_CASES,
-                   Perm.VIEW_IDENTITY, Perm.VIEW_AGGREGATES, Perm.EXPORT}),
+        frozenset(
+            {
+                _W,
+                Perm.VIEW_AREA,
+                Perm.TRIAGE_TIPS,
+                Perm.RECORD_CALLS,
+                Perm.MANAGE_CASES,
+                Perm.VIEW_IDENTITY,
+                Perm.VIEW_AGGREGATES,
+                Perm.EXPORT,
+            }
+        ),
         frozenset({_D}),
     ),
     Role.INVESTIGATING_OFFICER: RoleSpec(
@@ -91,8 +113,7 @@ ROLES: dict[Role, RoleSpec] = {
         frozenset({_P, _V}),
     ),
     Role.ADMINISTRATOR: RoleSpec(
-        frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_AUDIT, Perm.MANAGE_USERS,
-                   Perm.MANAGE_REFERENCE}),
+        frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_AUDIT, Perm.MANAGE_USERS, Perm.MANAGE_REFERENCE}),
         frozenset({_D, _V, _P}),
     ),
 }

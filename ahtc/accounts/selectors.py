@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from ahtc.accounts.models import Organisation, RoleAssignment, User
 from ahtc.accounts.roles import Perm, role_permissions
 from ahtc.core.access import get_scoped_or_404
-from ahtc.geography.models import Area, AreaLevel
+from ahtc.geography.models import Area, AreaLevel, AreaQuerySet
 
 _CACHE_ATTR = "_ahtc_scope"
 
@@ -77,8 +77,8 @@ def user_scope(user: Any) -> Scope:
     return scope
 
 
-def areas_for_user(user: Any, perm: Perm = Perm.VIEW_AREA) -> QuerySet[Area]:
-    return Area.objects.filter(user_scope(user).q(perm))
+def areas_for_user(user: Any, perm: Perm = Perm.VIEW_AREA) -> AreaQuerySet:
+    return AreaQuerySet(Area).filter(user_scope(user).q(perm))
 
 
 def districts_for_user(user: Any, perm: Perm = Perm.VIEW_WORKSPACE) -> QuerySet[Area]:
@@ -88,7 +88,9 @@ def districts_for_user(user: Any, perm: Perm = Perm.VIEW_WORKSPACE) -> QuerySet[
 def area_for_user(user: Any, code: str, perm: Perm = Perm.VIEW_AREA) -> Area:
     """One area the user may see, by code; 404 (and an audit row) otherwise."""
     area = Area.objects.filter(code=code).only("pk").first()
-    return get_scoped_or_404(user=user, scoped=areas_for_user(user, perm), pk=area.pk if area else 0)
+    return get_scoped_or_404(
+        user=user, scoped=areas_for_user(user, perm), pk=area.pk if area else 0
+    )
 
 
 def organisations_for_user(user: Any) -> QuerySet[Organisation]:

@@ -22,6 +22,7 @@ from ahtc.accounts.services import totp_base32, totp_device_confirm, totp_device
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction, AuditOutcome
 
+
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -33,9 +34,7 @@ def _refuse(request: HttpRequest, username: str, user: Any, reason: str) -> None
     if user is not None:
         # The password was right but the code was not: it still counts
         # towards this account's lockout.
-        user_login_failed.send(
-            sender=__name__, credentials={"username": username}, request=request
-        )
+        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
     audit_record(
         actor=user,
         action=AuditAction.SIGN_IN_FAILED,
@@ -70,7 +69,8 @@ def _sign_in(request: HttpRequest, form: SignInForm) -> HttpResponse | None:
 @never_cache
 @sensitive_post_parameters("password", "otp_token")
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    user: Any = request.user
+    if user.is_authenticated and user.is_verified():
         return redirect(_next_url(request))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -123,4 +123,3 @@ def locked_out(request: HttpRequest, response: Any = None, credentials: Any = No
         reason="too many failed sign-ins for one account",
     )
     return render(request, "accounts/locked.html", status=429)
-

@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.authentication import SessionScheme
 
 
-class VerifiedSessionScheme(SessionScheme):  # type: ignore[misc]
+class VerifiedSessionScheme(SessionScheme):  # type: ignore[no-untyped-call]
     """Document the 2FA-verified browser session like DRF's session auth."""
 
     target_class = "ahtc.api.auth.VerifiedSessionAuthentication"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from ahtc.accounts.models import Organisation, RoleAssignment, User
@@ -7,8 +9,8 @@ from ahtc.geography.models import Area
 
 
 class AreaSerializer(serializers.ModelSerializer[Area]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    predecessors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    parent: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    predecessors: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = Area
@@ -27,7 +29,7 @@ class AreaSerializer(serializers.ModelSerializer[Area]):
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Organisation
@@ -35,7 +37,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = RoleAssignment

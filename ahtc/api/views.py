@@ -26,7 +26,7 @@ class ApiRoot(APIView):
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(request.user).data)  # type: ignore[arg-type]
 
 
 class AreaList(generics.ListAPIView[Area]):

@@ -45,7 +45,11 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         return {}
     scope = user_scope(user)
     nav = [
-        {"label": item.label, "url": reverse(item.url_name), "active": request.path == reverse(item.url_name)}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "active": request.path == reverse(item.url_name),
+        }
         for item in NAVIGATION
         if scope.has_perm_anywhere(item.perm)
     ]

@@ -48,9 +48,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_view_audit": scope.has_perm_anywhere(Perm.VIEW_AUDIT),
     }
     if context["can_view_audit"]:
-        context["refused_recent"] = _audit_for_user(user).filter(
-            outcome=AuditOutcome.REFUSED
-        ).count()
+        context["refused_recent"] = (
+            _audit_for_user(user).filter(outcome=AuditOutcome.REFUSED).count()
+        )
     return render(request, "cell/home.html", context)
 
 
@@ -74,9 +74,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _stations_within(area: Area) -> Any:
     from ahtc.geography.models import PoliceStation
 
-    return PoliceStation.objects.filter(tehsil__path__startswith=area.path).select_related(
-        "tehsil"
-    )
+    return PoliceStation.objects.filter(tehsil__path__startswith=area.path).select_related("tehsil")
 
 
 @staff_view(Perm.VIEW_AREA)

@@ -73,7 +73,7 @@ class AuditEvent(models.Model):
     area_code = models.CharField(_("area"), max_length=20, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
 
-    objects: ClassVar[models.Manager[AuditEvent]] = AuditQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[models.Manager[AuditEvent]] = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")

@@ -97,8 +97,10 @@ def _read_rows_unchecked(source: TextIO) -> Iterable[tuple[int, dict[str, str]]]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise ImportFileError(
-            "the header row lacks the column(s) " + ", ".join(missing)
-            + "; expected " + ",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+            "the header row lacks the column(s) "
+            + ", ".join(missing)
+            + "; expected "
+            + ",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
         )
     reader.fieldnames = header
     for row in reader:
@@ -136,7 +138,9 @@ def _validate(row: dict[str, str], pending: _Pending, seen: set[str]) -> dict[st
     if parent_code:
         parent = _resolve(parent_code, pending)
         if parent is None:
-            raise RowError(f"parent {parent_code} is neither in the database nor earlier in the file")
+            raise RowError(
+                f"parent {parent_code} is neither in the database nor earlier in the file"
+            )
     if (parent.level if parent else "") not in PARENT_LEVELS[level]:
         wanted = " or ".join(sorted(lv or "no parent" for lv in PARENT_LEVELS[level]))
         raise RowError(f"a {level} needs a parent of level {wanted}")
@@ -201,7 +205,7 @@ def area_import_csv(
     """
     report = ImportReport(dry_run=dry_run)
     with _open(source) as handle, transaction.atomic():
-        pending, seen = _Pending(), set()
+        pending, seen = _Pending(), set[str]()
         for line, row in _read_rows(handle):
             code = row.get("code", "")
             try:
@@ -256,7 +260,7 @@ def police_station_import_csv(*, source: TextIO | Path | str, by: Any = None) ->
     return report
 
 
-class _open:
+class _open:  # noqa: N801 - used like the builtin open()
     """Accept a path, a builtin name ('punjab') or an open text stream."""
 
     def __init__(self, source: TextIO | Path | str) -> None:

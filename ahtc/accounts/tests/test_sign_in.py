@@ -36,7 +36,7 @@ class TestSecondFactor:
         assert client.get("/cell/").status_code == 302
 
     def test_wrong_code_is_refused_and_audited(self, client, officer_mbdin):
-        wrong = "%06d" % ((int(current_code("officer_mbdin")) + 1) % 1_000_000)
+        wrong = f"{(int(current_code('officer_mbdin')) + 1) % 1_000_000:06d}"
         sign_in(client, "officer_mbdin", code=wrong)
         assert client.get("/cell/").status_code == 302
         event = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED)
@@ -65,7 +65,7 @@ class TestSecondFactor:
         sign_in(client, "newcomer")
         assert client.get(reverse("accounts:enrol")).status_code == 200
         device = user.totpdevice_set.get(confirmed=False)
-        code = "%06d" % totp(device.bin_key, t0=0, step=30, digits=6)
+        code = f"{totp(device.bin_key, t0=0, step=30, digits=6):06d}"
         response = client.post(reverse("accounts:enrol"), {"otp_token": code})
         assert response.status_code == 302
         device.refresh_from_db()
@@ -95,7 +95,9 @@ class TestLockout:
     def test_wrong_codes_count_towards_lockout(self, client, officer_mbdin):
         for _ in range(5):
             sign_in(client, "officer_mbdin", code="000000")
-        assert sign_in(client, "officer_mbdin", code=current_code("officer_mbdin")).status_code == 429
+        assert (
+            sign_in(client, "officer_mbdin", code=current_code("officer_mbdin")).status_code == 429
+        )
 
     def _lock(self, client, start):
         with time_machine.travel(start, tick=False):

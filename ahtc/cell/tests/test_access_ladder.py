@@ -107,7 +107,9 @@ class TestOrganisationScope:
         client = login_as(officer_gujrat)
         assert client.get(reverse("cell:organisation", args=[labour.pk])).status_code == 404
 
-    def test_division_agency_is_visible_to_district_officer(self, officer_mbdin, fia_liaison, login_as):
+    def test_division_agency_is_visible_to_district_officer(
+        self, officer_mbdin, fia_liaison, login_as
+    ):
         fia = fia_liaison.organisation
         client = login_as(officer_mbdin)
         assert client.get(reverse("cell:organisation", args=[fia.pk])).status_code == 200
@@ -134,7 +136,9 @@ def test_users_page_lists_only_users_in_scope(dpo_mbdin, officer_mbdin, officer_
 
 
 @pytest.mark.django_db
-def test_audit_page_query_count_is_flat(admin_user, officer_gujrat, login_as, django_assert_max_num_queries):
+def test_audit_page_query_count_is_flat(
+    admin_user, officer_gujrat, login_as, django_assert_max_num_queries
+):
     client = login_as(officer_gujrat)
     for _ in range(20):
         client.get(reverse("cell:area", args=["PK620"]))

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--organisation", required=True, help="organisation id or exact English name")
+        parser.add_argument(
+            "--organisation", required=True, help="organisation id or exact English name"
+        )
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--area", required=True, help="area code, e.g. PK620")
         parser.add_argument("--name", default="", help="name shown to colleagues")
@@ -40,12 +42,17 @@ class Command(BaseCommand):
             role_grant(user=user, role=Role(options["role"]), area=area)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(f"created {user.username}; initial password (give it privately; it is not shown again): {password}")
+        self.stdout.write(
+            f"created {user.username}; initial password (give it privately; "
+            f"it is not shown again): {password}"
+        )
         self.stdout.write("They enrol an authenticator app at first sign-in.")
 
     def _organisation(self, value: str) -> Organisation:
-        query = Organisation.objects.filter(pk=int(value)) if value.isdigit() else (
-            Organisation.objects.filter(name_en=value)
+        query = (
+            Organisation.objects.filter(pk=int(value))
+            if value.isdigit()
+            else (Organisation.objects.filter(name_en=value))
         )
         found = list(query[:2])
         if len(found) != 1:

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for model in apps.get_models():
-            names = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+            names = [
+                f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+            ]
             if not names:
                 continue
             done = 0

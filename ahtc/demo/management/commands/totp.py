@@ -20,4 +20,4 @@ class Command(BaseCommand):
         if not settings.AHTC_DEMO_ALLOWED:
             raise CommandError("demo codes are not available in production")
         key = bytes.fromhex(demo_totp_key(options["username"]))
-        self.stdout.write(f"{totp(key, t0=0, step=30, digits=6) :06d}")
+        self.stdout.write(f"{totp(key, t0=0, step=30, digits=6):06d}")

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from ahtc.accounts.models import Organisation, User
+from ahtc.demo.build import demo_build
+from ahtc.demo.personas import DEMO_PASSWORD, PERSONAS
+from conftest import current_code
+
+
+@pytest.mark.django_db
+def test_demo_is_deterministic_and_idempotent():
+    first = demo_build()
+    orgs, users = Organisation.objects.count(), User.objects.count()
+    second = demo_build()
+    assert first.secrets == second.secrets
+    assert (Organisation.objects.count(), User.objects.count()) == (orgs, users)
+    assert users == len(PERSONAS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.username)
+def test_every_persona_signs_in_with_printed_credentials(client, persona):
+    demo_build()
+    response = client.post(
+        "/accounts/sign-in/",
+        {
+            "username": persona.username,
+            "password": DEMO_PASSWORD,
+            "otp_token": current_code(persona.username),
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/cell/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_command_prints_urls_and_secrets(capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8000/cell/" in out
+    for persona in PERSONAS:
+        assert persona.username in out
+
+
+@pytest.mark.django_db
+def test_demo_is_refused_in_production():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with override_settings(AHTC_DEMO_ALLOWED=False), pytest.raises(ImproperlyConfigured):
+        demo_build()
