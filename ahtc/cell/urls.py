@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("users/", views.users, name="users"),
+    path("users/<int:pk>/disable/", views.user_disable_view, name="user_disable"),
     path("audit/", views.audit, name="audit"),
     path("switch-area/", views.switch_area, name="switch_area"),
 ]

@@ -21,9 +21,11 @@ from ahtc.accounts.selectors import (
     districts_for_user,
     organisation_for_user,
     organisations_for_user,
+    user_for_user,
     user_scope,
     users_for_user,
 )
+from ahtc.accounts.services import user_disable
 from ahtc.cell.context import SESSION_AREA_KEY
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
 from ahtc.geography.models import Area
@@ -116,6 +118,18 @@ def _audit_for_user(user: Any) -> Any:
     codes = Area.objects.filter(scope.q(Perm.VIEW_AUDIT)).values("code")
     actors = User.objects.filter(scope.q(Perm.VIEW_AUDIT, "organisation__area__path"))
     return AuditEvent.objects.filter(Q(area_code__in=codes) | Q(actor__in=actors.values("pk")))
+
+
+@require_POST
+@staff_view(Perm.MANAGE_USERS)
+def user_disable_view(request: HttpRequest, pk: int) -> HttpResponse:
+    target = user_for_user(request.user, pk)
+    if target == request.user:
+        messages.error(request, _("You cannot disable your own account."))
+    else:
+        user_disable(user=target, by=request.user, reason="disabled from the workspace")
+        messages.success(request, _("%(name)s is disabled and signed out.") % {"name": target})
+    return redirect("cell:users")
 
 
 class AuditFilter(forms.Form):

@@ -155,3 +155,38 @@ def test_area_switcher_refuses_district_outside_scope(fia_liaison, login_as):
     assert client.session["ahtc_area"] == "PK611"
     client.post(reverse("cell:switch_area"), {"area": "PK617"})
     assert client.session["ahtc_area"] == "PK611"
+
+
+@pytest.mark.django_db
+class TestUserDisable:
+    def test_cell_head_disables_officer_whose_session_ends(
+        self, client, dpo_mbdin, officer_mbdin, login_as
+    ):
+        from django.test import Client
+
+        officer_client = Client()
+        officer_client.force_login(
+            officer_mbdin, backend="ahtc.accounts.backends.ActiveOrganisationBackend"
+        )
+        login_as(dpo_mbdin)
+        response = client.post(reverse("cell:user_disable", args=[officer_mbdin.pk]))
+        assert response.status_code == 302
+        officer_mbdin.refresh_from_db()
+        assert not officer_mbdin.is_active
+        assert officer_client.get("/cell/").status_code == 302
+
+    def test_cannot_disable_user_of_other_district(self, dpo_mbdin, officer_gujrat, login_as):
+        client = login_as(dpo_mbdin)
+        response = client.post(reverse("cell:user_disable", args=[officer_gujrat.pk]))
+        assert response.status_code == 404
+        officer_gujrat.refresh_from_db()
+        assert officer_gujrat.is_active
+
+    def test_officer_cannot_disable_anyone(self, officer_mbdin, make_user, login_as):
+        colleague = make_user("colleague")
+        client = login_as(officer_mbdin)
+        assert client.post(reverse("cell:user_disable", args=[colleague.pk])).status_code == 403
+
+    def test_get_is_not_allowed(self, dpo_mbdin, officer_mbdin, login_as):
+        client = login_as(dpo_mbdin)
+        assert client.get(reverse("cell:user_disable", args=[officer_mbdin.pk])).status_code == 405
