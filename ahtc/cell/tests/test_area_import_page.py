@@ -13,7 +13,9 @@ GOOD = (
 
 
 def upload(client, content: bytes, dry_run: bool):
-    data = {"file": SimpleUploadedFile("areas.csv", content, content_type="text/csv")}
+    data: dict[str, object] = {
+        "file": SimpleUploadedFile("areas.csv", content, content_type="text/csv")
+    }
     if dry_run:
         data["dry_run"] = "on"
     return client.post(reverse("cell:area_import"), data)
