@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from ahtc.cli import main
+
+
+@pytest.mark.django_db
+def test_areas_import_dry_run_through_the_ahtc_command(capsys):
+    assert main(["areas", "import", "punjab", "--dry-run"]) == 0
+    assert "check only, nothing saved" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_genkey_prints_a_fernet_key(capsys):
+    from cryptography.fernet import Fernet
+
+    main(["genkey"])
+    Fernet(capsys.readouterr().out.strip().encode())
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
