@@ -115,7 +115,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ahtc.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "ahtc.core.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,6 +184,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_FAILURE_VIEW = "ahtc.core.views.csrf_failure"
+if PRODUCTION:
+    # __Host- cookies are Secure, host-only and path=/: nothing on plain HTTP
+    # or on a sibling subdomain can set them (see core/csrf.py).
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_NAME = "ahtc_lang"
 LANGUAGE_COOKIE_SECURE = PRODUCTION

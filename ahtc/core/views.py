@@ -27,6 +27,10 @@ def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
     return render(request, "errors/403.html", {"base": _base(request)}, status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/403.html", {"base": _base(request)}, status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors or database work: the error may be the database.
     return render(request, "errors/500.html", {"base": "portal/base_public.html"}, status=500)

@@ -1,0 +1,52 @@
+"""Form posts under `Referrer-Policy: no-referrer` (Origin: null)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+
+def post_language(client: Client, secure: bool = False, **headers: str):
+    client.get("/", secure=secure)
+    token = client.cookies["csrftoken"].value
+    return client.post(
+        "/language/",
+        {"language": "en", "next": "/", "csrfmiddlewaretoken": token},
+        secure=secure,
+        **headers,
+    )
+
+
+@pytest.fixture
+def browser() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.mark.django_db
+class TestNullOrigin:
+    def test_same_origin_post_with_null_origin_is_accepted(self, browser):
+        response = post_language(browser, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 302
+
+    def test_cross_site_post_with_null_origin_is_refused(self, browser):
+        response = post_language(browser, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site")
+        assert response.status_code == 403
+
+    def test_https_post_without_referer_from_same_origin_is_accepted(self, browser):
+        response = post_language(browser, secure=True, HTTP_SEC_FETCH_SITE="same-origin")
+        assert response.status_code == 302
+
+    def test_foreign_origin_is_refused(self, browser):
+        response = post_language(browser, HTTP_ORIGIN="https://evil.example")
+        assert response.status_code == 403
+
+    def test_missing_token_is_refused_even_from_same_origin(self, browser):
+        browser.get("/")
+        response = browser.post(
+            "/language/",
+            {"language": "en"},
+            HTTP_ORIGIN="null",
+            HTTP_SEC_FETCH_SITE="same-origin",
+        )
+        assert response.status_code == 403
+        assert b"<h1>" in response.content

@@ -1,0 +1,140 @@
+"""End-to-end fixtures: one headless Debian Chromium per session, a fresh page per test.
+
+Playwright's browsers are never downloaded: the tests drive the system
+Chromium at /usr/bin/chromium. The demo data is loaded into the test
+database before each test (the transactional database is flushed between
+tests, so the load cannot be session-scoped).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in this thread; Django
+# would otherwise refuse ORM calls made from it (SynchronousOnlyOperation).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("AHTC_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "ahtc-demo-2025"  # public demo password (ahtc/demo/personas.py)
+
+
+def totp_now(username: str) -> str:
+    """The current six-digit code of a demo persona's fixed TOTP key."""
+    from django_otp.oath import totp
+
+    from ahtc.accounts.services import demo_totp_key
+
+    return f"{totp(bytes.fromhex(demo_totp_key(username)), t0=0, step=30, digits=6):06d}"
+
+
+def submit(page, button) -> object:
+    """Click a form's submit button and wait for the page that follows the POST.
+
+    A 403 here is worth a clear message: it is what CSRF middleware answers
+    when it refuses the browser's Origin header.
+    """
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        button.click()
+    page.wait_for_load_state()
+    response = posted.value
+    origin = response.request.header_value("origin")
+    assert response.status != 403, (
+        f"POST {response.url} was refused with 403 (browser sent Origin: {origin!r}): "
+        + page.locator("body").inner_text()[:200]
+    )
+    return response
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists() and not shutil.which(str(CHROMIUM)):
+        pytest.fail(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _audit_triggers(action: str) -> None:
+    """Drop or (re)create the database triggers that make the audit log append-only.
+
+    The triggers come from migration core/0002. They must be in force while a
+    test runs, but they also refuse the flush with which a transactional test
+    ends; so they are dropped just before the flush and restored after it.
+    """
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("ahtc.core.migrations.0002_audit_append_only")
+    vendor = connection.vendor
+    statements = list(migration.DROP.get(vendor, []))
+    if action == "create":
+        statements += {"sqlite": migration.SQLITE, "postgresql": migration.POSTGRESQL}.get(
+            vendor, []
+        )
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def _audit_log_restored(django_db_blocker) -> Iterator[None]:
+    yield
+    with django_db_blocker.unblock():
+        _audit_triggers("create")
+
+
+@pytest.fixture
+def transactional_db(_audit_log_restored: None, transactional_db: None) -> Iterator[None]:
+    """pytest-django's transactional_db, with the audit triggers out of the flush's way.
+
+    Fixtures tear down in reverse order of setup: this one drops the
+    triggers, then the original flushes every table, then
+    _audit_log_restored (set up first) puts the triggers back.
+    """
+    yield
+    _audit_triggers("drop")
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> object:
+    from ahtc.demo.build import demo_build
+
+    return demo_build()
+
+
+@pytest.fixture
+def browser_context_args() -> dict[str, object]:
+    """Overridden by tests that need another context (e.g. JavaScript off)."""
+    return {}
+
+
+@pytest.fixture
+def page(browser, browser_context_args, live_server, demo) -> Iterator[object]:
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        **browser_context_args,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
