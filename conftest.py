@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -42,6 +43,13 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 def fast_password_hashing(settings: Any) -> None:
     # Production keeps Django's slow PBKDF2; tests need not pay for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests() -> Any:
+    """Service and command output in English; pages pick their own language."""
+    with translation.override("en"):
+        yield
 
 
 def current_code(username: str) -> str:
@@ -129,6 +137,7 @@ def login_as(client: Client) -> Callable[[User], Client]:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+        client.cookies["ahtc_lang"] = "en"
         return client
 
     return login

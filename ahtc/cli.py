@@ -24,6 +24,10 @@ def _django() -> None:
 
     django.setup()
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    from django.utils import translation
+
+    # Operators read the command line in English unless they ask otherwise.
+    translation.activate(os.environ.get("AHTC_CLI_LANGUAGE", "en"))
 
 
 def _call(name: str, *args: str) -> None:

@@ -28,7 +28,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Overview"), "cell:home", Perm.VIEW_WORKSPACE),
     NavItem(_("Organisations"), "cell:organisations", Perm.VIEW_AREA),
     NavItem(_("Users and roles"), "cell:users", Perm.MANAGE_USERS),
-    NavItem(_("Areas"), "cell:area_import", Perm.MANAGE_REFERENCE),
+    NavItem(_("Import areas"), "cell:area_import", Perm.MANAGE_REFERENCE),
     NavItem(_("Audit log"), "cell:audit", Perm.VIEW_AUDIT),
 ]
 
@@ -55,5 +55,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
     ]
     districts = list(districts_for_user(user).only("code", "name_en", "name_ur"))
     code = current_area_code(request)
-    current = next((d for d in districts if d.code == code), districts[0] if districts else None)
+    # One district: it is the current one. Several: only the one chosen.
+    default = districts[0] if len(districts) == 1 else None
+    current = next((d for d in districts if d.code == code), default)
     return {"nav": nav, "switch_areas": districts, "current_area": current}

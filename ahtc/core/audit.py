@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
+
+# Reasons are stored in English (stable, greppable) and shown translated.
+REASON_LABELS = {
+    "outside the user's scope": _("outside the user's scope"),
+    "wrong username or password": _("wrong username or password"),
+    "wrong or missing second-factor code": _("wrong or missing second-factor code"),
+    "too many failed sign-ins for one account": _("too many failed sign-ins for one account"),
+    "disabled from the workspace": _("disabled from the workspace"),
+}
 
 
 def _actor_fields(actor: Any) -> dict[str, Any]:

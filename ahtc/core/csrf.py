@@ -23,9 +23,9 @@ class NoReferrerCsrfViewMiddleware(CsrfViewMiddleware):
     def _origin_verified(self, request: HttpRequest) -> bool:
         if request.META.get("HTTP_ORIGIN") == "null":
             return _fetch_site_allows(request)
-        return bool(super()._origin_verified(request))
+        return bool(super()._origin_verified(request))  # type: ignore[misc]
 
     def _check_referer(self, request: HttpRequest) -> None:
         if "HTTP_REFERER" not in request.META and _fetch_site_allows(request):
             return
-        super()._check_referer(request)
+        super()._check_referer(request)  # type: ignore[misc]

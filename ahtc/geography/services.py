@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
@@ -70,7 +71,10 @@ def _date(value: str, column: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as exc:
-        raise RowError(f"{column} '{value}' is not a date in YYYY-MM-DD form") from exc
+        raise RowError(
+            _("%(column)s '%(value)s' is not a date in YYYY-MM-DD form")
+            % {"column": column, "value": value}
+        ) from exc
 
 
 def _int(value: str, column: str) -> int | None:
@@ -78,7 +82,9 @@ def _int(value: str, column: str) -> int | None:
         return None
     cleaned = value.replace(",", "").replace("_", "")
     if not cleaned.isdigit():
-        raise RowError(f"{column} '{value}' is not a whole number")
+        raise RowError(
+            _("%(column)s '%(value)s' is not a whole number") % {"column": column, "value": value}
+        )
     return int(cleaned)
 
 
@@ -86,9 +92,9 @@ def _read_rows(source: TextIO) -> Iterable[tuple[int, dict[str, str]]]:
     try:
         yield from _read_rows_unchecked(source)
     except UnicodeDecodeError as exc:
-        raise ImportFileError("the file is not UTF-8 text; save it as 'CSV UTF-8'") from exc
+        raise ImportFileError(_("the file is not UTF-8 text; save it as 'CSV UTF-8'")) from exc
     except csv.Error as exc:
-        raise ImportFileError(f"the file is not valid CSV: {exc}") from exc
+        raise ImportFileError(_("the file is not valid CSV: %(error)s") % {"error": exc}) from exc
 
 
 def _read_rows_unchecked(source: TextIO) -> Iterable[tuple[int, dict[str, str]]]:
@@ -97,10 +103,11 @@ def _read_rows_unchecked(source: TextIO) -> Iterable[tuple[int, dict[str, str]]]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise ImportFileError(
-            "the header row lacks the column(s) "
-            + ", ".join(missing)
-            + "; expected "
-            + ",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+            _("the header row lacks the column(s) %(missing)s; expected %(expected)s")
+            % {
+                "missing": ", ".join(missing),
+                "expected": ",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS),
+            }
         )
     reader.fieldnames = header
     for row in reader:
@@ -125,34 +132,40 @@ def _resolve(code: str, pending: _Pending) -> Area | None:
 def _validate(row: dict[str, str], pending: _Pending, seen: set[str]) -> dict[str, Any]:
     code = row.get("code", "")
     if not CODE_RE.match(code):
-        raise RowError("code must be 1-20 letters, digits, '-' or '_'")
+        raise RowError(_("code must be 1-20 letters, digits, '-' or '_'"))
     if code in seen:
-        raise RowError(f"code {code} appears twice in this file")
+        raise RowError(_("code %(code)s appears twice in this file") % {"code": code})
     level = row.get("level", "").lower()
     if level not in AreaLevel.values:
-        raise RowError(f"level '{row.get('level')}' is not one of {', '.join(AreaLevel.values)}")
+        raise RowError(
+            _("level '%(level)s' is not one of %(levels)s")
+            % {"level": row.get("level"), "levels": ", ".join(AreaLevel.values)}
+        )
     if not row.get("name_en"):
-        raise RowError("name_en is empty")
+        raise RowError(_("name_en is empty"))
     parent = None
     parent_code = row.get("parent_code", "")
     if parent_code:
         parent = _resolve(parent_code, pending)
         if parent is None:
             raise RowError(
-                f"parent {parent_code} is neither in the database nor earlier in the file"
+                _("parent %(code)s is neither in the database nor earlier in the file")
+                % {"code": parent_code}
             )
     if (parent.level if parent else "") not in PARENT_LEVELS[level]:
         wanted = " or ".join(sorted(lv or "no parent" for lv in PARENT_LEVELS[level]))
-        raise RowError(f"a {level} needs a parent of level {wanted}")
+        raise RowError(
+            _("a %(level)s needs a parent of level %(wanted)s") % {"level": level, "wanted": wanted}
+        )
     valid_from = _date(row.get("valid_from", ""), "valid_from")
     valid_to = _date(row.get("valid_to", ""), "valid_to")
     if valid_from and valid_to and valid_to <= valid_from:
-        raise RowError("valid_to must be after valid_from")
+        raise RowError(_("valid_to must be after valid_from"))
     predecessors = []
     for pred_code in filter(None, (c.strip() for c in row.get("predecessor_codes", "").split(";"))):
         predecessor = _resolve(pred_code, pending)
         if predecessor is None:
-            raise RowError(f"predecessor {pred_code} is unknown")
+            raise RowError(_("predecessor %(code)s is unknown") % {"code": pred_code})
         predecessors.append(predecessor)
     return {
         "code": code,
@@ -180,8 +193,11 @@ def _apply(values: dict[str, Any], report: ImportReport) -> Area:
     else:
         if area.parent_id != (parent.pk if parent else None):
             raise RowError(
-                f"{area.code} exists under another parent; end it (valid_to) and add a "
-                "successor instead of moving it, so its history stays where it was"
+                _(
+                    "%(code)s exists under another parent; end it (valid_to) and add a "
+                    "successor instead of moving it, so its history stays where it was"
+                )
+                % {"code": area.code}
             )
         changed = [name for name, value in values.items() if getattr(area, name) != value]
         for name in changed:
@@ -240,11 +256,11 @@ def police_station_import_csv(*, source: TextIO | Path | str, by: Any = None) ->
                     RejectedRow(
                         line=reader.line_num,
                         code=row.get("code", ""),
-                        reason="needs code, name_en and the code of an existing tehsil",
+                        reason=_("needs code, name_en and the code of an existing tehsil"),
                     )
                 )
                 continue
-            _, created = PoliceStation.objects.update_or_create(
+            _station, created = PoliceStation.objects.update_or_create(
                 code=row["code"],
                 defaults={
                     "tehsil": tehsil.get(),
@@ -274,7 +290,9 @@ class _open:  # noqa: N801 - used like the builtin open()
         try:
             self.handle = path.open(encoding="utf-8-sig", newline="")
         except OSError as exc:
-            raise ImportFileError(f"cannot open {path}: {exc.strerror}") from exc
+            raise ImportFileError(
+                _("cannot open %(path)s: %(error)s") % {"path": path, "error": exc.strerror}
+            ) from exc
         return self.handle
 
     def __exit__(self, *exc: object) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 
-def post_language(client: Client, secure: bool = False, **headers: str):
+def post_language(client: Client, secure: bool = False, **headers: Any):
     client.get("/", secure=secure)
     token = client.cookies["csrftoken"].value
     return client.post(
