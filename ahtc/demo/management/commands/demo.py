@@ -28,7 +28,7 @@ class Command(BaseCommand):
         for persona in PERSONAS:
             secret = ctx.secrets[persona.username]
             self.stdout.write(
-                f"{persona.username:<20}{secret:<36}{persona.role.label}: {persona.what}"
+                f"{persona.username:<20}{secret:<36}{persona.role.label} ({persona.what})"
             )
         self.stdout.write("")
         self.stdout.write("Current code for a persona: ahtc totp USERNAME")
