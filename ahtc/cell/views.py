@@ -136,12 +136,12 @@ class AuditFilter(forms.Form):
     action = forms.ChoiceField(
         label=gettext_lazy("Action"),
         required=False,
-        choices=[("", gettext_lazy("any")), *AuditAction.choices],
+        choices=[("", gettext_lazy("All")), *AuditAction.choices],
     )
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"),
         required=False,
-        choices=[("", gettext_lazy("any")), *AuditOutcome.choices],
+        choices=[("", gettext_lazy("All")), *AuditOutcome.choices],
     )
 
 
