@@ -291,3 +291,9 @@ LOGGING = {
 
 AHTC_DEMO_ALLOWED = not PRODUCTION
 AHTC_RECEIPT_KEY = os.environ.get("RECEIPT_KEY", "" if PRODUCTION else _DEV_RECEIPT_KEY)
+if PRODUCTION and (len(AHTC_RECEIPT_KEY) < 32 or AHTC_RECEIPT_KEY == _DEV_RECEIPT_KEY):
+    raise ImproperlyConfigured("production needs RECEIPT_KEY: at least 32 random characters")
+AHTC_RECEIPT_LOOKUPS_PER_MINUTE = envint("RECEIPT_LOOKUPS_PER_MINUTE", 300)
+# Every receipt look-up takes at least this long, found or not, so timing
+# tells nothing about whether a code exists.
+AHTC_RECEIPT_MIN_SECONDS = float(os.environ.get("RECEIPT_MIN_SECONDS", "0.25"))

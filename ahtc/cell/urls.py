@@ -3,10 +3,14 @@ from __future__ import annotations
 from django.urls import path
 
 from ahtc.cell import views
+from ahtc.portal import staff_views as intake
 
 app_name = "cell"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("intake/", intake.intake, name="intake"),
+    path("intake/record/", intake.record_call, name="record_call"),
+    path("intake/<int:pk>/", intake.intake_detail, name="intake_detail"),
     path("areas/import/", views.area_import, name="area_import"),
     path("areas/<str:code>/", views.area_detail, name="area"),
     path("organisations/", views.organisations, name="organisations"),

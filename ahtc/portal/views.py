@@ -1,8 +1,82 @@
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from ahtc.portal.forms import ReceiptForm, ReporterReplyForm, ReportForm
+from ahtc.portal.models import Tip
+from ahtc.portal.receipts import format_code
+from ahtc.portal.services import tip_for_receipt, tip_reporter_reply, tip_submit
+from ahtc.portal.throttle import receipt_lookup_allowed
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
+
+
+@never_cache
+def report(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submission = tip_submit(
+            client_token=data["client_token"],
+            category=data["category"],
+            district=data["district_area"],
+            tehsil=data["tehsil_area"],
+            description=data["description"],
+            child_involved=data["child_involved"],
+            danger_now=data["danger_now"],
+            place=data["place"],
+            when=data["when"],
+            involved=data["involved"],
+            contact=data["contact"],
+        )
+        # Shown in this response only: the code never goes into a URL.
+        context = {
+            "code": format_code(submission.receipt_code),
+            "danger_now": data["danger_now"],
+            "district": data["district_area"],
+        }
+        return render(request, "portal/receipt.html", context)
+    return render(request, "portal/report.html", {"form": form})
+
+
+def _padded(started: float, response: HttpResponse) -> HttpResponse:
+    remaining = settings.AHTC_RECEIPT_MIN_SECONDS - (time.monotonic() - started)
+    if remaining > 0:
+        time.sleep(remaining)
+    return response
+
+
+@never_cache
+def follow_up(request: HttpRequest) -> HttpResponse:
+    """Status and messages for a receipt code sent in the body, never the URL.
+
+    Found or not, the answer has the same template, status and minimum time.
+    """
+    started = time.monotonic()
+    posted_reply = "body" in request.POST
+    form = (ReporterReplyForm if posted_reply else ReceiptForm)(request.POST or None)
+    context: dict[str, object] = {"form": form, "looked_up": False}
+    if request.method == "POST" and form.is_valid():
+        if not receipt_lookup_allowed():
+            return _padded(started, render(request, "portal/busy.html", status=429))
+        tip: Tip | None = tip_for_receipt(form.cleaned_data["code"])
+        if tip is not None and posted_reply:
+            tip_reporter_reply(tip=tip, body=form.cleaned_data["body"])
+            context["replied"] = True
+        context.update(
+            {
+                "looked_up": True,
+                "tip": tip,
+                "messages_list": list(tip.messages.all()) if tip else [],
+                "code": form.cleaned_data["code"],
+                "reply_form": ReporterReplyForm(initial={"code": form.cleaned_data["code"]}),
+            }
+        )
+    return _padded(started, render(request, "portal/follow_up.html", context))

@@ -14,6 +14,7 @@ GOOD = {
     "SECRET_KEY": "k" * 20 + "-production-secret-for-tests-only-0123456789",
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "ALLOWED_HOSTS": "ahtc.example.org",
+    "RECEIPT_KEY": "r" * 40,
 }
 
 
@@ -45,6 +46,7 @@ def test_safe_production_configuration_loads():
         ({"FIELD_ENCRYPTION_KEYS": None}, "FIELD_ENCRYPTION_KEYS"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
         ({"AHTC_ENV": "staging"}, "AHTC_ENV"),
+        ({"RECEIPT_KEY": None}, "RECEIPT_KEY"),
     ],
 )
 def test_unsafe_production_configuration_is_refused(changes, message):

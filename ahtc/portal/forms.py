@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ahtc.geography.models import Area, AreaLevel
+from ahtc.portal.models import ChildInvolved, TipCategory
+from ahtc.portal.receipts import CODE_DIGITS, normalise_code
+
+MAX_TEXT = 4000
+
+
+def district_choices() -> list[tuple[str, Any]]:
+    districts = Area.objects.current().of_level(AreaLevel.DISTRICT).order_by("name_en")
+    return [("", _("Choose your district")), *((d.code, d.name) for d in districts)]
+
+
+def tehsil_choices() -> list[tuple[Any, Any]]:
+    tehsils = Area.objects.current().of_level(AreaLevel.TEHSIL).select_related("parent")
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for tehsil in tehsils.order_by("parent__name_en", "name_en"):
+        group = tehsil.parent.name if tehsil.parent else ""
+        groups.setdefault(group, []).append((tehsil.code, tehsil.name))
+    return [("", _("Not sure")), *groups.items()]
+
+
+class ReportForm(forms.Form):
+    client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    category = forms.ChoiceField(
+        label=_("What happened?"), choices=TipCategory.choices, widget=forms.RadioSelect
+    )
+    district = forms.ChoiceField(label=_("District where it happened"))
+    tehsil = forms.ChoiceField(label=_("Tehsil (if you know)"), required=False)
+    place = forms.CharField(
+        label=_("Place: village, street, kiln or shop (if you know)"),
+        required=False,
+        max_length=300,
+    )
+    when = forms.CharField(label=_("When did it happen?"), required=False, max_length=100)
+    description = forms.CharField(
+        label=_("Tell us what happened"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        min_length=10,
+        max_length=MAX_TEXT,
+    )
+    involved = forms.CharField(
+        label=_("Who is involved? Names, phone numbers, agency names (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_TEXT,
+    )
+    child_involved = forms.ChoiceField(
+        label=_("Is a child (under 18) involved?"),
+        choices=ChildInvolved.choices,
+        widget=forms.RadioSelect,
+    )
+    danger_now = forms.BooleanField(label=_("Someone is in danger right now"), required=False)
+    contact = forms.CharField(
+        label=_("Your phone or how to reach you (only if you want us to contact you)"),
+        required=False,
+        max_length=200,
+    )
+
+    error_messages = {"tehsil": _("That tehsil is not in the district you chose.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("district", district_choices()), ("tehsil", tehsil_choices())):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type
+            field.choices = choices
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4().hex)
+
+    def clean_client_token(self) -> str:
+        token = str(self.cleaned_data["client_token"])
+        if not token.isalnum() or not 16 <= len(token) <= 64:
+            raise forms.ValidationError(_("Please reload the page and try again."))
+        return token
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        district = Area.objects.filter(code=data.get("district", "")).first()
+        tehsil = Area.objects.filter(code=data.get("tehsil") or "").first()
+        if tehsil is not None and district is not None and tehsil.parent_id != district.pk:
+            self.add_error("tehsil", self.error_messages["tehsil"])
+        data["district_area"], data["tehsil_area"] = district, tehsil
+        return data
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your 16-digit receipt code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if len(code) != CODE_DIGITS:
+            raise forms.ValidationError(_("The receipt code has 16 digits."))
+        return code
+
+
+class ReporterReplyForm(ReceiptForm):
+    body = forms.CharField(
+        label=_("Your message to the cell"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_TEXT,
+    )

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ahtc.core.fields import EncryptedTextField
+from ahtc.core.models import TimeStampedModel
+from ahtc.geography.models import Area
+
+
+class TipCategory(models.TextChoices):
+    FAKE_AGENT = "fake_agent", _("Fake visa or travel agent, or an illegal route abroad")
+    HELD_FOR_RANSOM = "held_for_ransom", _("Someone held or kidnapped for ransom on the way abroad")
+    FORCED_LABOUR = "forced_labour", _("Forced or bonded labour, e.g. at a brick kiln")
+    CHILD_LABOUR = "child_labour", _("Child labour")
+    SEXUAL_EXPLOITATION = "sexual_exploitation", _("Sexual exploitation")
+    FORCED_MARRIAGE = "forced_marriage", _("Forced marriage")
+    FORCED_BEGGING = "forced_begging", _("Forced begging")
+    ORGAN_TRAFFICKING = "organ_trafficking", _("Organ trafficking")
+    MISSING_ABROAD = "missing_abroad", _("A family member missing abroad")
+    OTHER = "other", _("Something else")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web portal")
+    HELPLINE = "helpline", _("helpline call")
+    IN_PERSON = "in_person", _("in person at the front desk")
+
+
+class TipStatus(models.TextChoices):
+    NEW = "new", _("new")
+    TRIAGED = "triaged", _("triaged")
+    LINKED = "linked", _("linked to a case")
+    NOT_ACTIONABLE = "not_actionable", _("not actionable")
+    DUPLICATE = "duplicate", _("duplicate")
+    REFERRED = "referred", _("referred")
+
+
+class ChildInvolved(models.TextChoices):
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    UNKNOWN = "unknown", _("don't know")
+
+
+class Tip(TimeStampedModel):
+    """A report from a citizen (web) or taken on their behalf (helpline, desk).
+
+    Nothing here identifies the reporter unless they chose to give contact
+    details (encrypted). The receipt code itself is never stored: only a keyed
+    hash of it (portal/receipts.py).
+    """
+
+    idempotency_hash = models.CharField(max_length=64, editable=False)
+    receipt_hash = models.CharField(max_length=64, editable=False)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.CharField(_("what happened"), max_length=30, choices=TipCategory.choices)
+    district = models.ForeignKey(
+        Area, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    tehsil = models.ForeignKey(
+        Area,
+        verbose_name=_("tehsil"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    place = EncryptedTextField(_("place"), blank=True)
+    when = models.CharField(_("when"), max_length=100, blank=True)
+    description = EncryptedTextField(_("what happened, in the reporter's words"))
+    involved = EncryptedTextField(_("who is involved"), blank=True)
+    child_involved = models.CharField(
+        _("a child is involved"), max_length=10, choices=ChildInvolved.choices
+    )
+    danger_now = models.BooleanField(_("someone is in danger now"), default=False)
+    contact = EncryptedTextField(_("reporter's contact (given by choice)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TipStatus.choices, default=TipStatus.NEW
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tips",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recorded_tips",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("citizen report")
+        verbose_name_plural = _("citizen reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_hash"], name="portal_tip_unique_idem"),
+            models.UniqueConstraint(fields=["receipt_hash"], name="portal_tip_unique_receipt"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["district", "-created_at"],
+                name="portal_tip_open_idx",
+                condition=Q(status__in=["new", "triaged"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"R-{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.pk:06d}"
+
+    @property
+    def urgent(self) -> bool:
+        return self.danger_now or self.child_involved == ChildInvolved.YES
+
+
+class TipMessage(models.Model):
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="messages")
+    from_reporter = models.BooleanField(default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = EncryptedTextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report message")
+        verbose_name_plural = _("report messages")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.tip} message {self.pk}"

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ahtc.accounts.models import User
+from ahtc.portal.forms import MAX_TEXT, ReportForm
+from ahtc.portal.models import Channel, TipCategory, TipStatus
+
+
+class IntakeFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open (new or triaged)")), *TipStatus.choices],
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All")), *TipCategory.choices]
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
+    )
+    urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+
+
+class TriageForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=TipStatus.choices)
+    assign_to = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, assignable: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if assignable is not None:
+            field = self.fields["assign_to"]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+            field.queryset = assignable
+
+
+class StaffReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Reply to the reporter"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_TEXT,
+    )
+
+
+class RecordCallForm(ReportForm):
+    """A call-taker records a report on the caller's behalf."""
+
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[
+            (Channel.HELPLINE, Channel.HELPLINE.label),
+            (Channel.IN_PERSON, Channel.IN_PERSON.label),
+        ],
+    )

@@ -1,0 +1,128 @@
+"""The cell's intake queue for citizen reports (under /cell/intake/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ahtc.accounts.decorators import staff_view
+from ahtc.accounts.models import User
+from ahtc.accounts.roles import Perm
+from ahtc.accounts.selectors import districts_for_user
+from ahtc.portal.models import Tip, TipStatus
+from ahtc.portal.receipts import format_code
+from ahtc.portal.selectors import tip_for_user, tips_for_user
+from ahtc.portal.services import tip_set_status, tip_staff_reply, tip_submit
+from ahtc.portal.staff_forms import IntakeFilter, RecordCallForm, StaffReplyForm, TriageForm
+
+# Service levels: urgent reports acknowledged within an hour, others a day.
+SLA_URGENT = dt.timedelta(hours=1)
+SLA_NORMAL = dt.timedelta(days=1)
+
+
+def sla_due(tip: Tip) -> dt.datetime:
+    return tip.created_at + (SLA_URGENT if tip.urgent else SLA_NORMAL)
+
+
+def _filtered(user: Any, form: IntakeFilter) -> Any:
+    rows = tips_for_user(user).select_related("district", "tehsil", "assigned_to")
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("status"):
+        rows = rows.filter(status=data["status"])
+    else:
+        rows = rows.filter(status__in=[TipStatus.NEW, TipStatus.TRIAGED])
+    for name in ("category", "channel"):
+        if data.get(name):
+            rows = rows.filter(**{name: data[name]})
+    if data.get("urgent"):
+        rows = rows.filter(Q(danger_now=True) | Q(child_involved="yes"))
+    return rows.order_by("-danger_now", "created_at")
+
+
+@staff_view(Perm.TRIAGE_TIPS)
+def intake(request: HttpRequest) -> HttpResponse:
+    form = IntakeFilter(request.GET or None)
+    page = Paginator(_filtered(request.user, form), 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for tip in page:
+        tip.due = sla_due(tip)
+        tip.overdue = tip.acknowledged_at is None and tip.due < now
+    return render(request, "portal/staff/intake.html", {"form": form, "page": page})
+
+
+def _assignable(user: Any, tip: Tip) -> Any:
+    return User.objects.filter(
+        is_active=True, role_assignments__area__path__startswith=tip.district.path
+    ).distinct()
+
+
+@staff_view(Perm.TRIAGE_TIPS)
+def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tip = tip_for_user(request.user, pk)
+    triage = TriageForm(
+        request.POST if "status" in request.POST else None,
+        assignable=_assignable(request.user, tip),
+        initial={"status": tip.status, "assign_to": tip.assigned_to},
+    )
+    reply = StaffReplyForm(request.POST if "body" in request.POST else None)
+    if request.method == "POST":
+        if "status" in request.POST and triage.is_valid():
+            tip_set_status(
+                tip=tip,
+                status=TipStatus(triage.cleaned_data["status"]),
+                by=request.user,
+                assign_to=triage.cleaned_data["assign_to"],
+            )
+            messages.success(request, _("The report is updated."))
+            return redirect("cell:intake_detail", pk=tip.pk)
+        if "body" in request.POST and reply.is_valid():
+            tip_staff_reply(tip=tip, body=reply.cleaned_data["body"], by=request.user)
+            messages.success(request, _("Your reply is waiting for the reporter."))
+            return redirect("cell:intake_detail", pk=tip.pk)
+    context = {
+        "tip": tip,
+        "due": sla_due(tip),
+        "thread": tip.messages.select_related("author"),
+        "triage": triage,
+        "reply": reply,
+    }
+    return render(request, "portal/staff/intake_detail.html", context)
+
+
+@staff_view(Perm.RECORD_CALLS)
+def record_call(request: HttpRequest) -> HttpResponse:
+    form = RecordCallForm(request.POST or None)
+    allowed = set(
+        districts_for_user(request.user, Perm.RECORD_CALLS).values_list("code", flat=True)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["district"] not in allowed:
+            form.add_error("district", _("You can record reports for your own districts only."))
+        else:
+            submission = tip_submit(
+                client_token=data["client_token"],
+                category=data["category"],
+                district=data["district_area"],
+                tehsil=data["tehsil_area"],
+                description=data["description"],
+                child_involved=data["child_involved"],
+                danger_now=data["danger_now"],
+                place=data["place"],
+                when=data["when"],
+                involved=data["involved"],
+                contact=data["contact"],
+                channel=data["channel"],
+                recorded_by=request.user,
+            )
+            context = {"code": format_code(submission.receipt_code), "tip": submission.tip}
+            return render(request, "portal/staff/recorded.html", context)
+    return render(request, "portal/staff/record_call.html", {"form": form})
