@@ -71,10 +71,17 @@ def build_personas(ctx: DemoContext) -> None:
         ctx.users[persona.username] = user
 
 
+def build_tips(ctx: DemoContext) -> None:
+    from ahtc.demo.tips import build_tips as build
+
+    build(ctx)
+
+
 BUILDERS: list[Callable[[DemoContext], None]] = [
     build_areas,
     build_organisations,
     build_personas,
+    build_tips,
 ]
 
 

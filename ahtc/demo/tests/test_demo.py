@@ -51,3 +51,22 @@ def test_demo_is_refused_in_production():
 
     with override_settings(AHTC_DEMO_ALLOWED=False), pytest.raises(ImproperlyConfigured):
         demo_build()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_year_of_reports_across_categories_channels_and_threads():
+    from ahtc.portal.models import Tip, TipMessage, TipStatus
+
+    demo_build()
+    mbdin = Tip.objects.filter(district__code="PK620")
+    assert mbdin.count() >= 240
+    assert mbdin.values("category").distinct().count() >= 8
+    assert mbdin.values("channel").distinct().count() == 3
+    assert mbdin.filter(status=TipStatus.NEW).exists()
+    assert mbdin.exclude(status=TipStatus.NEW).exists()
+    assert TipMessage.objects.filter(from_reporter=True).exists()
+    span = mbdin.order_by("created_at")
+    first, last = span.first(), span.last()
+    assert first is not None
+    assert last is not None
+    assert (last.created_at - first.created_at).days >= 330
