@@ -15,7 +15,7 @@ MAX_TEXT = 4000
 
 def district_choices() -> list[tuple[str, Any]]:
     districts = Area.objects.current().of_level(AreaLevel.DISTRICT).order_by("name_en")
-    return [("", _("Choose your district")), *((d.code, d.name) for d in districts)]
+    return [("", _("Choose the district")), *((d.code, d.name) for d in districts)]
 
 
 def tehsil_choices() -> list[tuple[Any, Any]]:

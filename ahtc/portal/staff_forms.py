@@ -51,7 +51,7 @@ class RecordCallForm(ReportForm):
     """A call-taker records a report on the caller's behalf."""
 
     channel = forms.ChoiceField(
-        label=_("Received by"),
+        label=_("Received via"),
         choices=[
             (Channel.HELPLINE, Channel.HELPLINE.label),
             (Channel.IN_PERSON, Channel.IN_PERSON.label),

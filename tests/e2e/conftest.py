@@ -129,11 +129,9 @@ def browser_context_args() -> dict[str, object]:
 
 @pytest.fixture
 def page(browser, browser_context_args, live_server, demo) -> Iterator[object]:
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1280, "height": 900},
-        **browser_context_args,
-    )
+    options: dict[str, object] = {"viewport": {"width": 1280, "height": 900}}
+    options.update(browser_context_args)
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
