@@ -290,6 +290,11 @@ LOGGING = {
 }
 
 AHTC_DEMO_ALLOWED = not PRODUCTION
+# bench/ measures a bare one-row insert through the same stack as a baseline;
+# that endpoint exists only when AHTC_BENCH is on, never in production.
+AHTC_BENCH = envbool("AHTC_BENCH", False)
+if PRODUCTION and AHTC_BENCH:
+    raise ImproperlyConfigured("AHTC_BENCH must be off in production")
 AHTC_RECEIPT_KEY = os.environ.get("RECEIPT_KEY", "" if PRODUCTION else _DEV_RECEIPT_KEY)
 if PRODUCTION and (len(AHTC_RECEIPT_KEY) < 32 or AHTC_RECEIPT_KEY == _DEV_RECEIPT_KEY):
     raise ImproperlyConfigured("production needs RECEIPT_KEY: at least 32 random characters")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -17,6 +18,9 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("django-admin/", admin.site.urls),
 ]
+
+if settings.AHTC_BENCH:
+    urlpatterns.append(path("bench/insert/", core_views.bench_insert, name="bench_insert"))
 
 handler404 = "ahtc.core.views.not_found"
 handler500 = "ahtc.core.views.server_error"

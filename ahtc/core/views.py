@@ -7,6 +7,19 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
+
+
+@never_cache
+def bench_insert(request: HttpRequest) -> HttpResponse:
+    """Baseline for bench/: one INSERT behind the same middleware (AHTC_BENCH only)."""
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    AuditEvent.objects.create(
+        action=AuditAction.CREATE, outcome=AuditOutcome.ALLOWED, object_type="bench"
+    )
+    return render(request, "errors/bench.html")
+
 
 @never_cache
 def health(request: HttpRequest) -> HttpResponse:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.geography.models import Area, AreaLevel
@@ -13,18 +16,39 @@ from ahtc.portal.receipts import CODE_DIGITS, normalise_code
 MAX_TEXT = 4000
 
 
-def district_choices() -> list[tuple[str, Any]]:
-    districts = Area.objects.current().of_level(AreaLevel.DISTRICT).order_by("name_en")
-    return [("", _("Choose the district")), *((d.code, d.name) for d in districts)]
+CHOICES_SECONDS = 300
+
+
+def _cached(name: str, build: Callable[[], list[tuple[Any, Any]]]) -> list[tuple[Any, Any]]:
+    """Area choices change rarely; build them once per language every few minutes."""
+    key = f"portal:choices:{name}:{get_language()}"
+    choices: list[tuple[Any, Any]] | None = cache.get(key)
+    if choices is None:
+        choices = build()
+        cache.set(key, choices, CHOICES_SECONDS)
+    return choices
+
+
+def district_choices() -> list[tuple[Any, Any]]:
+    return _cached("district", _district_choices)
 
 
 def tehsil_choices() -> list[tuple[Any, Any]]:
+    return _cached("tehsil", _tehsil_choices)
+
+
+def _district_choices() -> list[tuple[Any, Any]]:
+    districts = Area.objects.current().of_level(AreaLevel.DISTRICT).order_by("name_en")
+    return [("", str(_("Choose the district"))), *((d.code, d.name) for d in districts)]
+
+
+def _tehsil_choices() -> list[tuple[Any, Any]]:
     tehsils = Area.objects.current().of_level(AreaLevel.TEHSIL).select_related("parent")
     groups: dict[str, list[tuple[str, str]]] = {}
     for tehsil in tehsils.order_by("parent__name_en", "name_en"):
         group = tehsil.parent.name if tehsil.parent else ""
         groups.setdefault(group, []).append((tehsil.code, tehsil.name))
-    return [("", _("Not sure")), *groups.items()]
+    return [("", str(_("Not sure"))), *groups.items()]
 
 
 class ReportForm(forms.Form):
@@ -83,8 +107,10 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        district = Area.objects.filter(code=data.get("district", "")).first()
-        tehsil = Area.objects.filter(code=data.get("tehsil") or "").first()
+        codes = [c for c in (data.get("district"), data.get("tehsil")) if c]
+        areas = {a.code: a for a in Area.objects.filter(code__in=codes)}
+        district = areas.get(data.get("district") or "")
+        tehsil = areas.get(data.get("tehsil") or "")
         if tehsil is not None and district is not None and tehsil.parent_id != district.pk:
             self.add_error("tehsil", self.error_messages["tehsil"])
         data["district_area"], data["tehsil_area"] = district, tehsil

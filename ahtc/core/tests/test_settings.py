@@ -47,6 +47,7 @@ def test_safe_production_configuration_loads():
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
         ({"AHTC_ENV": "staging"}, "AHTC_ENV"),
         ({"RECEIPT_KEY": None}, "RECEIPT_KEY"),
+        ({"AHTC_BENCH": "yes"}, "AHTC_BENCH"),
     ],
 )
 def test_unsafe_production_configuration_is_refused(changes, message):
