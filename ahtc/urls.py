@@ -11,6 +11,7 @@ admin.site.site_header = "AHTC"
 
 urlpatterns = [
     path("", include("ahtc.portal.urls")),
+    path("help/", include("ahtc.portal.content_urls")),
     path("cell/", include("ahtc.cell.urls")),
     path("accounts/", include("ahtc.accounts.urls")),
     path("api/v1/", include("ahtc.api.urls")),

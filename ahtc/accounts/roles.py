@@ -30,7 +30,11 @@ class Perm(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("read the audit log")
     MANAGE_USERS = "manage_users", _("manage users and roles")
     MANAGE_REFERENCE = "manage_reference", _("manage reference data (areas, organisations)")
-    CONSENT_OVERRIDE = "consent_override", _("override a missing consent (audited)")
+    CONSENT_OVERRIDE = (
+        "consent_override",
+        _("go ahead without the victim's recorded consent (audited)"),
+    )
+    PUBLISH_CONTENT = "publish_content", _("edit helplines and awareness pages")
 
 
 class Role(models.TextChoices):
@@ -69,6 +73,7 @@ ROLES: dict[Role, RoleSpec] = {
                 Perm.VIEW_AUDIT,
                 Perm.MANAGE_USERS,
                 Perm.CONSENT_OVERRIDE,
+                Perm.PUBLISH_CONTENT,
             }
         ),
         frozenset({_D, _V}),
@@ -84,6 +89,7 @@ ROLES: dict[Role, RoleSpec] = {
                 Perm.VIEW_IDENTITY,
                 Perm.VIEW_AGGREGATES,
                 Perm.EXPORT,
+                Perm.PUBLISH_CONTENT,
             }
         ),
         frozenset({_D}),
@@ -113,7 +119,16 @@ ROLES: dict[Role, RoleSpec] = {
         frozenset({_P, _V}),
     ),
     Role.ADMINISTRATOR: RoleSpec(
-        frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_AUDIT, Perm.MANAGE_USERS, Perm.MANAGE_REFERENCE}),
+        frozenset(
+            {
+                _W,
+                Perm.VIEW_AREA,
+                Perm.VIEW_AUDIT,
+                Perm.MANAGE_USERS,
+                Perm.MANAGE_REFERENCE,
+                Perm.PUBLISH_CONTENT,
+            }
+        ),
         frozenset({_D, _V, _P}),
     ),
 }

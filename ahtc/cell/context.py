@@ -28,6 +28,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Overview"), "cell:home", Perm.VIEW_WORKSPACE),
     NavItem(_("Citizen reports"), "cell:intake", Perm.TRIAGE_TIPS),
     NavItem(_("Record a call"), "cell:record_call", Perm.RECORD_CALLS),
+    NavItem(_("Help pages"), "cell:content", Perm.PUBLISH_CONTENT),
     NavItem(_("Organisations"), "cell:organisations", Perm.VIEW_AREA),
     NavItem(_("Users and roles"), "cell:users", Perm.MANAGE_USERS),
     NavItem(_("Import areas"), "cell:area_import", Perm.MANAGE_REFERENCE),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from ahtc.cell import views
+from ahtc.portal import content_views as content
 from ahtc.portal import staff_views as intake
 
 app_name = "cell"
@@ -13,6 +14,11 @@ urlpatterns = [
     path("intake/<int:pk>/", intake.intake_detail, name="intake_detail"),
     path("areas/import/", views.area_import, name="area_import"),
     path("areas/<str:code>/", views.area_detail, name="area"),
+    path("content/", content.content_list, name="content"),
+    path("content/pages/new/", content.page_edit, name="page_new"),
+    path("content/pages/<int:pk>/", content.page_edit, name="page_edit"),
+    path("content/helplines/new/", content.helpline_edit, name="helpline_new"),
+    path("content/helplines/<int:pk>/", content.helpline_edit, name="helpline_edit"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("users/", views.users, name="users"),

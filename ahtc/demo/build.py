@@ -77,11 +77,18 @@ def build_tips(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_content(ctx: DemoContext) -> None:
+    from ahtc.demo.content import build_content as build
+
+    build(ctx)
+
+
 BUILDERS: list[Callable[[DemoContext], None]] = [
     build_areas,
     build_organisations,
     build_personas,
     build_tips,
+    build_content,
 ]
 
 

@@ -141,3 +141,78 @@ class TipMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tip} message {self.pk}"
+
+
+class HelplineKind(models.TextChoices):
+    POLICE = "police", _("Police")
+    RESCUE = "rescue", _("Rescue and ambulance")
+    FIA = "fia", _("FIA")
+    CHILD_PROTECTION = "child_protection", _("Child protection")
+    CELL = "cell", _("Anti-Human Trafficking Cell")
+    LABOUR = "labour", _("Labour Department")
+    OTHER = "other", _("Other")
+
+
+class Helpline(TimeStampedModel):
+    """A number shown to the public: province-wide ones appear in every district."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="helplines"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=HelplineKind.choices)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    name_ur = models.CharField(_("name (Urdu)"), max_length=150)
+    number = models.CharField(_("number"), max_length=30)
+    note_en = models.CharField(_("note (English)"), max_length=200, blank=True)
+    note_ur = models.CharField(_("note (Urdu)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=10)
+    is_active = models.BooleanField(_("shown"), default=True)
+
+    class Meta:
+        verbose_name = _("helpline")
+        verbose_name_plural = _("helplines")
+        ordering = ["position", "name_en"]
+
+    def __str__(self) -> str:
+        return f"{self.name_en} {self.number}"
+
+
+class ContentKind(models.TextChoices):
+    SAFE_MIGRATION = "safe_migration", _("Safe migration")
+    SIGNS = "signs", _("Signs of trafficking")
+    RIGHTS = "rights", _("Know your rights")
+    ADVISORY = "advisory", _("Public advisory")
+
+
+class ContentPage(TimeStampedModel):
+    """Awareness material, written by staff in both languages (plain text)."""
+
+    slug = models.SlugField(_("web address name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=ContentKind.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="content_pages"
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_ur = models.CharField(_("title (Urdu)"), max_length=200)
+    body_en = models.TextField(_("text (English)"))
+    body_ur = models.TextField(_("text (Urdu)"))
+    published = models.BooleanField(_("published"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("awareness page")
+        verbose_name_plural = _("awareness pages")
+        ordering = ["kind", "title_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="portal_contentpage_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.title_en
