@@ -23,6 +23,33 @@ class IntakeFilter(forms.Form):
         label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
     )
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+    area = forms.CharField(
+        label=_("District or tehsil code"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"dir": "ltr", "size": 8}),
+    )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class BulkForm(forms.Form):
+    """Several reports at once: the same status (and optionally assignee) for all."""
+
+    tips = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    status = forms.ChoiceField(
+        label=_("Set status of the selected reports"), choices=TipStatus.choices
+    )
+
+    def __init__(self, *args: Any, allowed_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["tips"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101
+        field.choices = [(pk, pk) for pk in allowed_ids]
 
 
 class TriageForm(forms.Form):

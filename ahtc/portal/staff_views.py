@@ -21,7 +21,13 @@ from ahtc.portal.models import Tip, TipStatus
 from ahtc.portal.receipts import format_code
 from ahtc.portal.selectors import tip_for_user, tips_for_user
 from ahtc.portal.services import tip_set_status, tip_staff_reply, tip_submit
-from ahtc.portal.staff_forms import IntakeFilter, RecordCallForm, StaffReplyForm, TriageForm
+from ahtc.portal.staff_forms import (
+    BulkForm,
+    IntakeFilter,
+    RecordCallForm,
+    StaffReplyForm,
+    TriageForm,
+)
 
 # Service levels: urgent reports acknowledged within an hour, others a day.
 SLA_URGENT = dt.timedelta(hours=1)
@@ -44,18 +50,45 @@ def _filtered(user: Any, form: IntakeFilter) -> Any:
             rows = rows.filter(**{name: data[name]})
     if data.get("urgent"):
         rows = rows.filter(Q(danger_now=True) | Q(child_involved="yes"))
+    if data.get("area"):
+        rows = rows.filter(Q(district__code=data["area"]) | Q(tehsil__code=data["area"]))
+    if data.get("received_from"):
+        rows = rows.filter(created_at__date__gte=data["received_from"])
+    if data.get("received_to"):
+        rows = rows.filter(created_at__date__lte=data["received_to"])
     return rows.order_by("-danger_now", "created_at")
 
 
 @staff_view(Perm.TRIAGE_TIPS)
 def intake(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _bulk(request)
     form = IntakeFilter(request.GET or None)
     page = Paginator(_filtered(request.user, form), 50).get_page(request.GET.get("page"))
     now = timezone.now()
     for tip in page:
         tip.due = sla_due(tip)
         tip.overdue = tip.acknowledged_at is None and tip.due < now
-    return render(request, "portal/staff/intake.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "statuses": TipStatus.choices}
+    return render(request, "portal/staff/intake.html", context)
+
+
+def _bulk(request: HttpRequest) -> HttpResponse:
+    """Apply one status to the selected reports; ids outside scope are refused."""
+    requested = [int(v) for v in request.POST.getlist("tips") if v.isdigit()]
+    allowed = list(
+        tips_for_user(request.user).filter(pk__in=requested).values_list("pk", flat=True)
+    )
+    form = BulkForm(request.POST, allowed_ids=allowed)
+    if len(allowed) != len(set(requested)) or not form.is_valid():
+        messages.error(request, _("Choose reports and a status; nothing was changed."))
+        return redirect("cell:intake")
+    status = TipStatus(form.cleaned_data["status"])
+    for tip in tips_for_user(request.user).filter(pk__in=form.cleaned_data["tips"]):
+        tip_set_status(tip=tip, status=status, by=request.user)
+    count = len(form.cleaned_data["tips"])
+    messages.success(request, _("%(count)d reports updated.") % {"count": count})
+    return redirect("cell:intake")
 
 
 def _assignable(user: Any, tip: Tip) -> Any:

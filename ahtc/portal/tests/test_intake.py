@@ -153,3 +153,35 @@ class TestRecordCall:
         response = login_as(labour_liaison).post(reverse("cell:record_call"), self.form())
         assert response.status_code == 403
         assert not Tip.objects.exists()
+
+
+@pytest.mark.django_db
+class TestQueueTools:
+    def test_bulk_status_change(self, officer_mbdin, login_as):
+        tips = [make_tip() for _ in range(3)]
+        client = login_as(officer_mbdin)
+        response = client.post(
+            reverse("cell:intake"),
+            {"tips": [tips[0].pk, tips[1].pk], "status": TipStatus.NOT_ACTIONABLE},
+        )
+        assert response.status_code == 302
+        statuses = sorted(Tip.objects.values_list("status", flat=True))
+        assert statuses == ["new", "not_actionable", "not_actionable"]
+
+    def test_bulk_refuses_reports_outside_scope_entirely(self, officer_mbdin, login_as):
+        mine, theirs = make_tip(), make_tip(district="PK610")
+        client = login_as(officer_mbdin)
+        client.post(
+            reverse("cell:intake"), {"tips": [mine.pk, theirs.pk], "status": TipStatus.DUPLICATE}
+        )
+        assert set(Tip.objects.values_list("status", flat=True)) == {"new"}
+
+    def test_filter_by_tehsil_and_date(self, officer_mbdin, login_as):
+        phalia = make_tip(tehsil=Area.objects.get(code="PK62003"))
+        other = make_tip()
+        client = login_as(officer_mbdin)
+        content = client.get(reverse("cell:intake") + "?area=PK62003").content
+        assert phalia.reference.encode() in content
+        assert other.reference.encode() not in content
+        content = client.get(reverse("cell:intake") + "?received_to=2000-01-01").content
+        assert phalia.reference.encode() not in content
