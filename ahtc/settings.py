@@ -298,6 +298,9 @@ if PRODUCTION and AHTC_BENCH:
 AHTC_RECEIPT_KEY = os.environ.get("RECEIPT_KEY", "" if PRODUCTION else _DEV_RECEIPT_KEY)
 if PRODUCTION and (len(AHTC_RECEIPT_KEY) < 32 or AHTC_RECEIPT_KEY == _DEV_RECEIPT_KEY):
     raise ImproperlyConfigured("production needs RECEIPT_KEY: at least 32 random characters")
+# Closed citizen reports are kept this long unless a retention rule for their
+# category says otherwise (Django admin > Retention rules).
+AHTC_REPORT_RETENTION_DAYS = envint("REPORT_RETENTION_DAYS", 730)
 AHTC_RECEIPT_LOOKUPS_PER_MINUTE = envint("RECEIPT_LOOKUPS_PER_MINUTE", 300)
 # Every receipt look-up takes at least this long, found or not, so timing
 # tells nothing about whether a code exists.

@@ -216,3 +216,22 @@ class ContentPage(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title_en
+
+
+class RetentionRule(TimeStampedModel):
+    """How long closed reports of one category are kept before the purge deletes them."""
+
+    category = models.CharField(_("category"), max_length=30, choices=TipCategory.choices)
+    keep_days = models.PositiveIntegerField(_("keep for (days)"))
+
+    class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+        ordering = ["category"]
+        constraints = [
+            models.UniqueConstraint(fields=["category"], name="portal_retentionrule_unique"),
+            models.CheckConstraint(condition=Q(keep_days__gte=30), name="portal_retention_min_30"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.keep_days} days"
