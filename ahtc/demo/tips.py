@@ -49,6 +49,12 @@ STORIES = {
     TipCategory.MISSING_ABROAD: "Our son left for {place} through an agent {months} months ago and has not called since.",
     TipCategory.OTHER: "Someone is advertising visit visas to {place} on social media with guaranteed work.",
 }
+# Synthetic agents: several reports name the same one, so triage shows duplicates.
+DEMO_AGENTS = [
+    ("Demo Star Travels", "0300-0000101"),
+    ("Example Overseas Services", "0301-0000202"),
+    ("Sample Visa Consultants", "0302-0000303"),
+]
 PLACES = ["Italy", "Greece", "Spain", "Libya", "Turkey", "the UAE", "Saudi Arabia"]
 TRANSITS = ["Iran", "Turkey", "Libya", "Balochistan"]
 REPLIES = [
@@ -82,6 +88,16 @@ def _story(ctx: DemoContext, category: str) -> str:
         age=ctx.rng.randint(9, 15),
         months=ctx.rng.randint(2, 14),
     )
+
+
+def _involved(ctx: DemoContext, category: str) -> str:
+    if (
+        category not in {TipCategory.FAKE_AGENT, TipCategory.MISSING_ABROAD}
+        or ctx.rng.random() < 0.5
+    ):
+        return ""
+    name, phone = ctx.rng.choice(DEMO_AGENTS)
+    return f"{name}, {phone}" if ctx.rng.random() < 0.5 else phone
 
 
 def build_tips(ctx: DemoContext) -> None:
@@ -122,6 +138,7 @@ def _one_tip(
         description=_story(ctx, category),
         child_involved="yes" if category in {"child_labour", "forced_begging"} else "unknown",
         danger_now=ctx.rng.random() < 0.06,
+        involved=_involved(ctx, category),
         channel=channel,
         recorded_by=ctx.users["helpline_mbdin"] if channel != Channel.WEB else None,
     )

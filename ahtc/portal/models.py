@@ -235,3 +235,30 @@ class RetentionRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.keep_days} days"
+
+
+class IndicatorKind(models.TextChoices):
+    PHONE = "phone", _("same phone number")
+    NAME = "name", _("same name or word")
+
+
+class TipIndicator(models.Model):
+    """A keyed hash of a phone number or name in a report, for duplicate search.
+
+    The report text is encrypted, so it cannot be searched; these hashes can,
+    and reveal nothing without RECEIPT_KEY.
+    """
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="indicators")
+    kind = models.CharField(max_length=10, choices=IndicatorKind.choices)
+    value_hash = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tip", "kind", "value_hash"], name="portal_tipindicator_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tip_id} {self.kind}"

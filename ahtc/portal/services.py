@@ -11,6 +11,7 @@ from django.utils import timezone
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area
+from ahtc.portal.duplicates import indicators_record
 from ahtc.portal.models import Channel, Tip, TipMessage, TipStatus
 from ahtc.portal.receipts import idempotency_hash, receipt_code_for, receipt_hash
 
@@ -70,6 +71,7 @@ def tip_submit(
         return Submission(
             tip=Tip.objects.get(idempotency_hash=idem), receipt_code=code, created=False
         )
+    indicators_record(tip)
     if recorded_by is not None:
         audit_record(actor=recorded_by, action=AuditAction.CREATE, target=tip)
     return Submission(tip=tip, receipt_code=code, created=True)

@@ -17,6 +17,7 @@ from ahtc.accounts.decorators import staff_view
 from ahtc.accounts.models import User
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import districts_for_user
+from ahtc.portal.duplicates import possible_duplicates
 from ahtc.portal.models import Tip, TipStatus
 from ahtc.portal.receipts import format_code
 from ahtc.portal.selectors import tip_for_user, tips_for_user
@@ -122,6 +123,7 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cell:intake_detail", pk=tip.pk)
     context = {
         "tip": tip,
+        "duplicates": possible_duplicates(tip, tips_for_user(request.user)),
         "due": sla_due(tip),
         "thread": tip.messages.select_related("author"),
         "triage": triage,

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ahtc.portal import views
+from ahtc.portal import pwa, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("report/", views.report, name="report"),
     path("follow-up/", views.follow_up, name="follow_up"),
+    # Installable web app: the worker must be served from the root for scope "/".
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
 ]
