@@ -12,6 +12,11 @@ urlpatterns = [
     path("intake/", intake.intake, name="intake"),
     path("intake/record/", intake.record_call, name="record_call"),
     path("intake/<int:pk>/", intake.intake_detail, name="intake_detail"),
+    path(
+        "intake/<int:pk>/files/<int:file_pk>/",
+        intake.attachment_download,
+        name="intake_file",
+    ),
     path("areas/import/", views.area_import, name="area_import"),
     path("areas/<str:code>/", views.area_detail, name="area"),
     path("content/", content.content_list, name="content"),

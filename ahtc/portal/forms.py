@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.geography.models import Area, AreaLevel
+from ahtc.portal.files import MAX_FILES, CleanFile, FileRejectedError, clean_upload
 from ahtc.portal.models import ChildInvolved, TipCategory
 from ahtc.portal.receipts import CODE_DIGITS, normalise_code
 
@@ -51,6 +52,24 @@ def _tehsil_choices() -> list[tuple[Any, Any]]:
     return [("", str(_("Not sure"))), *groups.items()]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data: Any, initial: Any = None) -> list[CleanFile]:
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(uploads) > MAX_FILES:
+            raise forms.ValidationError(_("Send at most 3 files."))
+        cleaned = []
+        for upload in uploads:
+            try:
+                cleaned.append(clean_upload(upload))
+            except FileRejectedError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
+
 class ReportForm(forms.Form):
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     category = forms.ChoiceField(
@@ -82,6 +101,12 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     danger_now = forms.BooleanField(label=_("Someone is in danger right now"), required=False)
+    attachments = MultipleFileField(
+        label=_("Photos, documents or voice notes (optional, up to 3, 8 MB each)"),
+        help_text=_("Location and camera details are removed from photos."),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*"}),
+    )
     contact = forms.CharField(
         label=_("Your phone or how to reach you (only if you want us to contact you)"),
         required=False,

@@ -262,3 +262,26 @@ class TipIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tip_id} {self.kind}"
+
+
+class TipAttachment(models.Model):
+    """A file sent with a report: checked by content, images re-encoded without
+    metadata, encrypted on disk under a generated name (portal/files.py)."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="attachments")
+    stored_name = models.CharField(max_length=64, editable=False)
+    kind = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stored_name"], name="portal_tipattachment_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tip} file {self.pk}"

@@ -12,7 +12,8 @@ from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area
 from ahtc.portal.duplicates import indicators_record
-from ahtc.portal.models import Channel, Tip, TipMessage, TipStatus
+from ahtc.portal.files import CleanFile, delete_stored, store_encrypted
+from ahtc.portal.models import Channel, Tip, TipAttachment, TipMessage, TipStatus
 from ahtc.portal.receipts import idempotency_hash, receipt_code_for, receipt_hash
 
 
@@ -38,6 +39,7 @@ def tip_submit(
     contact: str = "",
     channel: str = Channel.WEB,
     recorded_by: Any = None,
+    files: list[CleanFile] | None = None,
 ) -> Submission:
     """Store a report once per client token; a retry returns the same receipt.
 
@@ -72,9 +74,22 @@ def tip_submit(
             tip=Tip.objects.get(idempotency_hash=idem), receipt_code=code, created=False
         )
     indicators_record(tip)
+    for clean in files or []:
+        tip_attach(tip=tip, clean=clean)
     if recorded_by is not None:
         audit_record(actor=recorded_by, action=AuditAction.CREATE, target=tip)
     return Submission(tip=tip, receipt_code=code, created=True)
+
+
+def tip_attach(*, tip: Tip, clean: CleanFile) -> TipAttachment:
+    stored_name, digest = store_encrypted(clean)
+    try:
+        return TipAttachment.objects.create(
+            tip=tip, stored_name=stored_name, kind=clean.kind, size=len(clean.data), sha256=digest
+        )
+    except Exception:
+        delete_stored(stored_name)
+        raise
 
 
 def tip_for_receipt(code: str) -> Tip | None:

@@ -19,6 +19,7 @@ class IntakeFilter(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All")), *TipCategory.choices]
     )
+
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
     )
@@ -76,6 +77,8 @@ class StaffReplyForm(forms.Form):
 
 class RecordCallForm(ReportForm):
     """A call-taker records a report on the caller's behalf."""
+
+    attachments = None  # type: ignore[assignment]  # call-takers attach nothing
 
     channel = forms.ChoiceField(
         label=_("Received via"),

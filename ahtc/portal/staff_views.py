@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,10 @@ from ahtc.accounts.decorators import staff_view
 from ahtc.accounts.models import User
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import districts_for_user
+from ahtc.core.audit import audit_record
+from ahtc.core.models import AuditAction
 from ahtc.portal.duplicates import possible_duplicates
+from ahtc.portal.files import EXTENSIONS, read_decrypted
 from ahtc.portal.models import Tip, TipStatus
 from ahtc.portal.receipts import format_code
 from ahtc.portal.selectors import tip_for_user, tips_for_user
@@ -130,6 +133,26 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reply": reply,
     }
     return render(request, "portal/staff/intake_detail.html", context)
+
+
+@staff_view(Perm.TRIAGE_TIPS)
+def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    """Files are always downloaded, never shown inline, under a neutral name."""
+    tip = tip_for_user(request.user, pk)
+    attachment = tip.attachments.filter(pk=file_pk).first()
+    if attachment is None:
+        raise Http404
+    audit_record(actor=request.user, action=AuditAction.EXPORT, target=attachment)
+    response = HttpResponse(
+        read_decrypted(attachment.stored_name), content_type="application/octet-stream"
+    )
+    ext = EXTENSIONS.get(attachment.kind, "bin")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{tip.reference}-{attachment.pk}.{ext}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @staff_view(Perm.RECORD_CALLS)

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from ahtc.portal.files import MAX_BODY_BYTES, LimitedUploadHandler
 from ahtc.portal.forms import ReceiptForm, ReporterReplyForm, ReportForm
 from ahtc.portal.models import Tip
 from ahtc.portal.receipts import format_code
@@ -18,9 +20,23 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
+@csrf_exempt  # re-applied below, after the size-limiting upload handler is in place
 @never_cache
 def report(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None)
+    try:
+        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        announced = 0
+    if announced > MAX_BODY_BYTES:
+        # Refused before a byte of the body is read.
+        return render(request, "portal/too_large.html", status=413)
+    request.upload_handlers.insert(0, LimitedUploadHandler(request))
+    return _report(request)
+
+
+@csrf_protect
+def _report(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         submission = tip_submit(
@@ -35,6 +51,7 @@ def report(request: HttpRequest) -> HttpResponse:
             when=data["when"],
             involved=data["involved"],
             contact=data["contact"],
+            files=data["attachments"],
         )
         # Shown in this response only: the code never goes into a URL.
         context = {
