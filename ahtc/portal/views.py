@@ -3,11 +3,13 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 
+from ahtc.core.csrf import NoReferrerCsrfViewMiddleware
 from ahtc.portal.files import MAX_BODY_BYTES, LimitedUploadHandler
 from ahtc.portal.forms import ReceiptForm, ReporterReplyForm, ReportForm
 from ahtc.portal.models import Tip
@@ -22,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # re-applied below, after the size-limiting upload handler is in place
 @never_cache
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: HttpRequest) -> HttpResponseBase:
     try:
         announced = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -34,7 +36,7 @@ def report(request: HttpRequest) -> HttpResponse:
     return _report(request)
 
 
-@csrf_protect
+@decorator_from_middleware(NoReferrerCsrfViewMiddleware)
 def _report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

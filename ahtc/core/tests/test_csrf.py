@@ -62,3 +62,24 @@ def test_csrf_middleware_is_installed():
 
     installed = [import_string(path) for path in settings.MIDDLEWARE]
     assert any(issubclass(cls, CsrfViewMiddleware) for cls in installed)
+
+
+@pytest.mark.django_db
+def test_report_form_accepts_null_origin_from_same_origin(browser):
+    """The report view re-applies CSRF itself (after its upload limit): same rules."""
+    browser.get("/report/")
+    token = browser.cookies["csrftoken"].value
+    response = browser.post(
+        "/report/",
+        {"csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert response.status_code == 200
+    cross = browser.post(
+        "/report/",
+        {"csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
+    assert cross.status_code == 403
