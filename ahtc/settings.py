@@ -301,6 +301,10 @@ if PRODUCTION and (len(AHTC_RECEIPT_KEY) < 32 or AHTC_RECEIPT_KEY == _DEV_RECEIP
 # Closed citizen reports are kept this long unless a retention rule for their
 # category says otherwise (Django admin > Retention rules).
 AHTC_REPORT_RETENTION_DAYS = envint("REPORT_RETENTION_DAYS", 730)
+# Spam brakes on the report form (portal/antispam.py).
+AHTC_POW_BITS = envint("POW_BITS", 14)
+AHTC_SUBMISSIONS_PER_MINUTE_VERIFIED = envint("SUBMISSIONS_PER_MINUTE_VERIFIED", 20000)
+AHTC_SUBMISSIONS_PER_MINUTE_UNVERIFIED = envint("SUBMISSIONS_PER_MINUTE_UNVERIFIED", 600)
 AHTC_RECEIPT_LOOKUPS_PER_MINUTE = envint("RECEIPT_LOOKUPS_PER_MINUTE", 300)
 # Every receipt look-up takes at least this long, found or not, so timing
 # tells nothing about whether a code exists.

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.geography.models import Area, AreaLevel
+from ahtc.portal.antispam import challenge_new
 from ahtc.portal.files import MAX_FILES, CleanFile, FileRejectedError, clean_upload
 from ahtc.portal.models import ChildInvolved, TipCategory
 from ahtc.portal.receipts import CODE_DIGITS, normalise_code
@@ -72,6 +73,8 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(forms.Form):
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    pow_challenge = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+    pow_nonce = forms.CharField(widget=forms.HiddenInput, max_length=12, required=False)
     category = forms.ChoiceField(
         label=_("What happened?"), choices=TipCategory.choices, widget=forms.RadioSelect
     )
@@ -123,6 +126,7 @@ class ReportForm(forms.Form):
             field.choices = choices
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4().hex)
+            self.initial.setdefault("pow_challenge", challenge_new())
 
     def clean_client_token(self) -> str:
         token = str(self.cleaned_data["client_token"])

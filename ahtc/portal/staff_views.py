@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ahtc.accounts.decorators import staff_view
 from ahtc.accounts.models import User
@@ -91,7 +92,8 @@ def _bulk(request: HttpRequest) -> HttpResponse:
     for tip in tips_for_user(request.user).filter(pk__in=form.cleaned_data["tips"]):
         tip_set_status(tip=tip, status=status, by=request.user)
     count = len(form.cleaned_data["tips"])
-    messages.success(request, _("%(count)d reports updated.") % {"count": count})
+    message = ngettext("%(count)d report updated.", "%(count)d reports updated.", count)
+    messages.success(request, message % {"count": count})
     return redirect("cell:intake")
 
 

@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.decorators import decorator_from_middleware
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from ahtc.core.csrf import NoReferrerCsrfViewMiddleware
+from ahtc.portal.antispam import challenge_verify, submission_allowed
 from ahtc.portal.files import MAX_BODY_BYTES, LimitedUploadHandler
 from ahtc.portal.forms import ReceiptForm, ReporterReplyForm, ReportForm
 from ahtc.portal.models import Tip
-from ahtc.portal.receipts import format_code
+from ahtc.portal.receipts import format_code, idempotency_hash
 from ahtc.portal.services import tip_for_receipt, tip_reporter_reply, tip_submit
 from ahtc.portal.throttle import receipt_lookup_allowed
 
@@ -41,6 +44,15 @@ def _report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not _within_budget(data):
+            form.add_error(
+                None,
+                _(
+                    "Many reports are arriving right now. Please press Send again in a "
+                    "minute; nothing you wrote is lost."
+                ),
+            )
+            return render(request, "portal/report.html", _report_context(form), status=429)
         submission = tip_submit(
             client_token=data["client_token"],
             category=data["category"],
@@ -62,7 +74,18 @@ def _report(request: HttpRequest) -> HttpResponse:
             "district": data["district_area"],
         }
         return render(request, "portal/receipt.html", context)
-    return render(request, "portal/report.html", {"form": form})
+    return render(request, "portal/report.html", _report_context(form))
+
+
+def _report_context(form: ReportForm) -> dict[str, Any]:
+    return {"form": form, "pow_bits": settings.AHTC_POW_BITS}
+
+
+def _within_budget(data: dict[str, Any]) -> bool:
+    if Tip.objects.filter(idempotency_hash=idempotency_hash(data["client_token"])).exists():
+        return True  # a retry of a stored report is always answered
+    verified = challenge_verify(data["pow_challenge"], data["pow_nonce"])
+    return submission_allowed(verified=verified)
 
 
 def _padded(started: float, response: HttpResponse) -> HttpResponse:
