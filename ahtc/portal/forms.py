@@ -160,9 +160,25 @@ class ReceiptForm(forms.Form):
         return code
 
 
+def attachments_field(label: Any) -> MultipleFileField:
+    return MultipleFileField(
+        label=label,
+        help_text=_(
+            "Up to 3 files, 8 MB each. Location and camera details are removed from photos."
+        ),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*"}),
+    )
+
+
 class ReporterReplyForm(ReceiptForm):
     body = forms.CharField(
         label=_("Your message to the cell"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MAX_TEXT,
     )
+    attachments = attachments_field(_("Add photos, documents or voice notes (optional)"))
+
+
+class ReceiptFileForm(ReceiptForm):
+    file_id = forms.IntegerField(widget=forms.HiddenInput)

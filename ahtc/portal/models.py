@@ -269,6 +269,13 @@ class TipAttachment(models.Model):
     metadata, encrypted on disk under a generated name (portal/files.py)."""
 
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        TipMessage,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
     stored_name = models.CharField(max_length=64, editable=False)
     kind = models.CharField(_("file type"), max_length=10)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -285,3 +292,7 @@ class TipAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tip} file {self.pk}"
+
+    @property
+    def from_cell(self) -> bool:
+        return self.message is not None and not self.message.from_reporter

@@ -81,11 +81,16 @@ def tip_submit(
     return Submission(tip=tip, receipt_code=code, created=True)
 
 
-def tip_attach(*, tip: Tip, clean: CleanFile) -> TipAttachment:
+def tip_attach(*, tip: Tip, clean: CleanFile, message: TipMessage | None = None) -> TipAttachment:
     stored_name, digest = store_encrypted(clean)
     try:
         return TipAttachment.objects.create(
-            tip=tip, stored_name=stored_name, kind=clean.kind, size=len(clean.data), sha256=digest
+            tip=tip,
+            message=message,
+            stored_name=stored_name,
+            kind=clean.kind,
+            size=len(clean.data),
+            sha256=digest,
         )
     except Exception:
         delete_stored(stored_name)
@@ -97,13 +102,20 @@ def tip_for_receipt(code: str) -> Tip | None:
 
 
 @transaction.atomic
-def tip_reporter_reply(*, tip: Tip, body: str) -> TipMessage:
-    return TipMessage.objects.create(tip=tip, from_reporter=True, body=body)
+def tip_reporter_reply(*, tip: Tip, body: str, files: list[CleanFile] | None = None) -> TipMessage:
+    message = TipMessage.objects.create(tip=tip, from_reporter=True, body=body)
+    for clean in files or []:
+        tip_attach(tip=tip, clean=clean, message=message)
+    return message
 
 
 @transaction.atomic
-def tip_staff_reply(*, tip: Tip, body: str, by: Any) -> TipMessage:
+def tip_staff_reply(
+    *, tip: Tip, body: str, by: Any, files: list[CleanFile] | None = None
+) -> TipMessage:
     message = TipMessage.objects.create(tip=tip, from_reporter=False, author=by, body=body)
+    for clean in files or []:
+        tip_attach(tip=tip, clean=clean, message=message)
     if tip.acknowledged_at is None:
         tip.acknowledged_at = timezone.now()
         tip.save(update_fields=["acknowledged_at", "updated_at"])

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.accounts.models import User
-from ahtc.portal.forms import MAX_TEXT, ReportForm
+from ahtc.portal.forms import MAX_TEXT, ReportForm, attachments_field
 from ahtc.portal.models import Channel, TipCategory, TipStatus
 
 
@@ -68,6 +68,8 @@ class TriageForm(forms.Form):
 
 
 class StaffReplyForm(forms.Form):
+    attachments = attachments_field(_("Files for the reporter (optional)"))
+
     body = forms.CharField(
         label=_("Reply to the reporter"),
         widget=forms.Textarea(attrs={"rows": 3}),

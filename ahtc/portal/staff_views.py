@@ -111,7 +111,10 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
         assignable=_assignable(request.user, tip),
         initial={"status": tip.status, "assign_to": tip.assigned_to},
     )
-    reply = StaffReplyForm(request.POST if "body" in request.POST else None)
+    reply = StaffReplyForm(
+        request.POST if "body" in request.POST else None,
+        request.FILES if "body" in request.POST else None,
+    )
     if request.method == "POST":
         if "status" in request.POST and triage.is_valid():
             tip_set_status(
@@ -123,14 +126,19 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The report is updated."))
             return redirect("cell:intake_detail", pk=tip.pk)
         if "body" in request.POST and reply.is_valid():
-            tip_staff_reply(tip=tip, body=reply.cleaned_data["body"], by=request.user)
+            tip_staff_reply(
+                tip=tip,
+                body=reply.cleaned_data["body"],
+                by=request.user,
+                files=reply.cleaned_data["attachments"],
+            )
             messages.success(request, _("Your reply is waiting for the reporter."))
             return redirect("cell:intake_detail", pk=tip.pk)
     context = {
         "tip": tip,
         "duplicates": possible_duplicates(tip, tips_for_user(request.user)),
         "due": sla_due(tip),
-        "thread": tip.messages.select_related("author"),
+        "thread": tip.messages.select_related("author").prefetch_related("attachments"),
         "triage": triage,
         "reply": reply,
     }

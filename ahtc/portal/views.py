@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -13,8 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ahtc.core.csrf import NoReferrerCsrfViewMiddleware
 from ahtc.portal.antispam import challenge_verify, submission_allowed
-from ahtc.portal.files import MAX_BODY_BYTES, LimitedUploadHandler
-from ahtc.portal.forms import ReceiptForm, ReporterReplyForm, ReportForm
+from ahtc.portal.files import EXTENSIONS, MAX_BODY_BYTES, LimitedUploadHandler, read_decrypted
+from ahtc.portal.forms import ReceiptFileForm, ReceiptForm, ReporterReplyForm, ReportForm
 from ahtc.portal.models import Tip
 from ahtc.portal.receipts import format_code, idempotency_hash
 from ahtc.portal.services import tip_for_receipt, tip_reporter_reply, tip_submit
@@ -25,22 +27,35 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
-@csrf_exempt  # re-applied below, after the size-limiting upload handler is in place
-@never_cache
-def report(request: HttpRequest) -> HttpResponseBase:
-    try:
-        announced = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        announced = 0
-    if announced > MAX_BODY_BYTES:
-        # Refused before a byte of the body is read.
-        return render(request, "portal/too_large.html", status=413)
-    request.upload_handlers.insert(0, LimitedUploadHandler(request))
-    return _report(request)
+View = Callable[[HttpRequest], HttpResponseBase]
 
 
-@decorator_from_middleware(NoReferrerCsrfViewMiddleware)
-def _report(request: HttpRequest) -> HttpResponse:
+def limited_upload(view: View) -> View:
+    """Refuse oversize bodies before reading them, then check CSRF as usual.
+
+    CSRF checking reads the body, so it is applied here, after the
+    size-limiting upload handler is installed (the Django-documented pattern).
+    """
+    protected = decorator_from_middleware(NoReferrerCsrfViewMiddleware)(view)
+
+    @csrf_exempt
+    @never_cache
+    @wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponseBase:
+        try:
+            announced = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            announced = 0
+        if announced > MAX_BODY_BYTES:
+            return render(request, "portal/too_large.html", status=413)
+        request.upload_handlers.insert(0, LimitedUploadHandler(request))
+        return protected(request)
+
+    return wrapped
+
+
+@limited_upload
+def report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -95,7 +110,7 @@ def _padded(started: float, response: HttpResponse) -> HttpResponse:
     return response
 
 
-@never_cache
+@limited_upload
 def follow_up(request: HttpRequest) -> HttpResponse:
     """Status and messages for a receipt code sent in the body, never the URL.
 
@@ -103,22 +118,51 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     """
     started = time.monotonic()
     posted_reply = "body" in request.POST
-    form = (ReporterReplyForm if posted_reply else ReceiptForm)(request.POST or None)
+    form_class = ReporterReplyForm if posted_reply else ReceiptForm
+    form = form_class(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form, "looked_up": False}
     if request.method == "POST" and form.is_valid():
         if not receipt_lookup_allowed():
             return _padded(started, render(request, "portal/busy.html", status=429))
         tip: Tip | None = tip_for_receipt(form.cleaned_data["code"])
         if tip is not None and posted_reply:
-            tip_reporter_reply(tip=tip, body=form.cleaned_data["body"])
+            tip_reporter_reply(
+                tip=tip, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
+            )
             context["replied"] = True
         context.update(
             {
                 "looked_up": True,
                 "tip": tip,
-                "messages_list": list(tip.messages.all()) if tip else [],
+                "messages_list": list(tip.messages.prefetch_related("attachments")) if tip else [],
                 "code": form.cleaned_data["code"],
                 "reply_form": ReporterReplyForm(initial={"code": form.cleaned_data["code"]}),
             }
         )
     return _padded(started, render(request, "portal/follow_up.html", context))
+
+
+@limited_upload
+def follow_up_file(request: HttpRequest) -> HttpResponse:
+    """A file the cell sent, downloaded by the reporter with the code in the body."""
+    started = time.monotonic()
+    form = ReceiptFileForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid() or not receipt_lookup_allowed():
+        return _padded(started, render(request, "errors/404.html", status=404))
+    tip = tip_for_receipt(form.cleaned_data["code"])
+    attachment = (
+        tip.attachments.filter(
+            pk=form.cleaned_data["file_id"], message__from_reporter=False
+        ).first()
+        if tip
+        else None
+    )
+    if attachment is None:
+        return _padded(started, render(request, "errors/404.html", status=404))
+    response = HttpResponse(
+        read_decrypted(attachment.stored_name), content_type="application/octet-stream"
+    )
+    ext = EXTENSIONS.get(attachment.kind, "bin")
+    response["Content-Disposition"] = f'attachment; filename="file-{attachment.pk}.{ext}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return _padded(started, response)

@@ -140,3 +140,55 @@ class TestStaffDownload:
             staff.get(reverse("cell:intake_file", args=[other.pk, attachment.pk])).status_code
             == 404
         )
+
+
+@pytest.mark.django_db
+class TestFilesInTheThread:
+    def test_reporter_and_cell_exchange_files_without_the_code_in_a_url(
+        self, client, officer_mbdin, login_as, settings
+    ):
+        from django.test import Client
+
+        from ahtc.portal.files import clean_upload
+        from ahtc.portal.services import tip_staff_reply
+
+        from .test_reporting import receipt_in
+
+        settings.AHTC_RECEIPT_MIN_SECONDS = 0
+        reporter = Client()
+        code = receipt_in(reporter.post(reverse("portal:report"), report_data()))
+        photo = SimpleUploadedFile("x.jpg", photo_with_exif(), "image/jpeg")
+        reporter.post(
+            reverse("portal:follow_up"),
+            {"code": code, "body": "Here is the kiln.", "attachments": [photo]},
+        )
+        tip = Tip.objects.get()
+        sent = TipAttachment.objects.get()
+        assert sent.message is not None
+        assert sent.message.from_reporter
+
+        pdf = SimpleUploadedFile("advice.pdf", b"%PDF-1.4\n", "application/pdf")
+        tip_staff_reply(
+            tip=tip, body="Please read this.", by=officer_mbdin, files=[clean_upload(pdf)]
+        )
+        from_cell = TipAttachment.objects.get(message__from_reporter=False)
+        response = reporter.post(
+            reverse("portal:follow_up_file"), {"code": code, "file_id": from_cell.pk}
+        )
+        assert response.status_code == 200
+        assert response.content.startswith(b"%PDF")
+        assert response["Content-Disposition"].startswith("attachment;")
+        # The reporter cannot fetch files by id with a wrong code, nor their own upload this way.
+        wrong = f"{(int(code) + 1) % 10**16:016d}"
+        assert (
+            reporter.post(
+                reverse("portal:follow_up_file"), {"code": wrong, "file_id": from_cell.pk}
+            ).status_code
+            == 404
+        )
+        assert (
+            reporter.post(
+                reverse("portal:follow_up_file"), {"code": code, "file_id": sent.pk}
+            ).status_code
+            == 404
+        )
