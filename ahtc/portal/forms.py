@@ -1,11 +1,11 @@
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -21,22 +21,41 @@ MAX_TEXT = 4000
 CHOICES_SECONDS = 300
 
 
-def _cached(name: str, build: Callable[[], list[tuple[Any, Any]]]) -> list[tuple[Any, Any]]:
-    """Area choices change rarely; build them once per language every few minutes."""
-    key = f"portal:choices:{name}:{get_language()}"
-    choices: list[tuple[Any, Any]] | None = cache.get(key)
-    if choices is None:
-        choices = build()
-        cache.set(key, choices, CHOICES_SECONDS)
-    return choices
+_CHOICES: dict[str, tuple[float, Any]] = {}
+
+
+def _cached(name: str, build: Callable[[], Any]) -> Any:
+    """Area choices change rarely; build them once per process and language
+    every few minutes. Kept in process memory: a shared cache would pickle
+    184 choices on every request, which cost more than building them."""
+    key = f"{name}:{get_language()}"
+    now = time.monotonic()
+    hit = _CHOICES.get(key)
+    if hit is None or now - hit[0] > CHOICES_SECONDS:
+        hit = (now, build())
+        _CHOICES[key] = hit
+    return hit[1]
 
 
 def district_choices() -> list[tuple[Any, Any]]:
-    return _cached("district", _district_choices)
+    choices: list[tuple[Any, Any]] = _cached("district", _district_choices)
+    return choices
 
 
 def tehsil_choices() -> list[tuple[Any, Any]]:
-    return _cached("tehsil", _tehsil_choices)
+    choices: list[tuple[Any, Any]] = _cached("tehsil", _tehsil_choices)
+    return choices
+
+
+def reportable_areas() -> dict[str, Area]:
+    """Current districts and tehsils by code (process memory, like the choices)."""
+    areas: dict[str, Area] = _cached("areas", _reportable_areas)
+    return areas
+
+
+def _reportable_areas() -> Any:
+    levels = [AreaLevel.DISTRICT, AreaLevel.TEHSIL]
+    return {a.code: a for a in Area.objects.current().filter(level__in=levels)}
 
 
 def _district_choices() -> list[tuple[Any, Any]]:
@@ -78,8 +97,11 @@ class ReportForm(forms.Form):
     category = forms.ChoiceField(
         label=_("What happened?"), choices=TipCategory.choices, widget=forms.RadioSelect
     )
-    district = forms.ChoiceField(label=_("District where it happened"))
-    tehsil = forms.ChoiceField(label=_("Tehsil (if you know)"), required=False)
+    # Plain fields with select widgets: the codes are checked in clean() against
+    # cached areas, which is much cheaper than ChoiceField re-normalising 184
+    # choices on every request.
+    district = forms.CharField(label=_("District where it happened"), widget=forms.Select)
+    tehsil = forms.CharField(label=_("Tehsil (if you know)"), required=False, widget=forms.Select)
     place = forms.CharField(
         label=_("Place: village, street, kiln or shop (if you know)"),
         required=False,
@@ -121,9 +143,9 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, choices in (("district", district_choices()), ("tehsil", tehsil_choices())):
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type
-            field.choices = choices
+            widget = self.fields[name].widget
+            assert isinstance(widget, forms.Select)  # noqa: S101 - narrows the type
+            widget.choices = choices
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4().hex)
             self.initial.setdefault("pow_challenge", challenge_new())
@@ -136,11 +158,14 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        codes = [c for c in (data.get("district"), data.get("tehsil")) if c]
-        areas = {a.code: a for a in Area.objects.filter(code__in=codes)}
+        areas = reportable_areas()
         district = areas.get(data.get("district") or "")
         tehsil = areas.get(data.get("tehsil") or "")
-        if tehsil is not None and district is not None and tehsil.parent_id != district.pk:
+        if data.get("district") and (district is None or district.level != AreaLevel.DISTRICT):
+            self.add_error("district", _("Choose a district from the list."))
+        if data.get("tehsil") and (tehsil is None or tehsil.level != AreaLevel.TEHSIL):
+            self.add_error("tehsil", _("Choose a tehsil from the list."))
+        elif tehsil is not None and district is not None and tehsil.parent_id != district.pk:
             self.add_error("tehsil", self.error_messages["tehsil"])
         data["district_area"], data["tehsil_area"] = district, tehsil
         return data

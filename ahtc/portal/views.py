@@ -97,10 +97,11 @@ def _report_context(form: ReportForm) -> dict[str, Any]:
 
 
 def _within_budget(data: dict[str, Any]) -> bool:
-    if Tip.objects.filter(idempotency_hash=idempotency_hash(data["client_token"])).exists():
-        return True  # a retry of a stored report is always answered
     verified = challenge_verify(data["pow_challenge"], data["pow_nonce"])
-    return submission_allowed(verified=verified)
+    if submission_allowed(verified=verified):
+        return True
+    # Over budget: a retry of a report already stored is still answered.
+    return Tip.objects.filter(idempotency_hash=idempotency_hash(data["client_token"])).exists()
 
 
 def _padded(started: float, response: HttpResponse) -> HttpResponse:

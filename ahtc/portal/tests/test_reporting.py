@@ -190,3 +190,14 @@ def test_codes_typed_with_urdu_digits_and_spaces_are_understood():
 def test_receipt_code_is_stable_per_token_and_differs_between_tokens():
     assert receipt_code_for("a" * 32) == receipt_code_for("a" * 32)
     assert receipt_code_for("a" * 32) != receipt_code_for("b" * 32)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"), [("district", "PK999"), ("district", "PK62003"), ("tehsil", "PK620")]
+)
+def test_codes_not_in_the_lists_are_refused(client, field, value):
+    client.cookies["ahtc_lang"] = "en"
+    response = submit(client, **{field: value})
+    assert b"from the list" in response.content
+    assert not Tip.objects.exists()
