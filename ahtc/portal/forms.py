@@ -24,6 +24,11 @@ CHOICES_SECONDS = 300
 _CHOICES: dict[str, tuple[float, Any]] = {}
 
 
+def area_caches_clear() -> None:
+    """Forget cached areas now (after an import; tests that recreate areas)."""
+    _CHOICES.clear()
+
+
 def _cached(name: str, build: Callable[[], Any]) -> Any:
     """Area choices change rarely; build them once per process and language
     every few minutes. Kept in process memory: a shared cache would pickle

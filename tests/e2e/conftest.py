@@ -117,7 +117,10 @@ def transactional_db(_audit_log_restored: None, transactional_db: None) -> Itera
 @pytest.fixture
 def demo(transactional_db: None) -> object:
     from ahtc.demo.build import demo_build
+    from ahtc.portal.forms import area_caches_clear
 
+    # Each transactional test recreates the areas with new ids.
+    area_caches_clear()
     return demo_build()
 
 
