@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -61,7 +61,13 @@ def _filtered(user: Any, form: IntakeFilter) -> Any:
         rows = rows.filter(created_at__date__gte=data["received_from"])
     if data.get("received_to"):
         rows = rows.filter(created_at__date__lte=data["received_to"])
-    return rows.order_by("-danger_now", "created_at")
+    # The next action first: new before triaged, urgent before the rest, oldest first.
+    return rows.annotate(
+        is_new=Case(When(status=TipStatus.NEW, then=Value(0)), default=Value(1)),
+        is_urgent=Case(
+            When(Q(danger_now=True) | Q(child_involved="yes"), then=Value(0)), default=Value(1)
+        ),
+    ).order_by("is_new", "is_urgent", "created_at")
 
 
 @staff_view(Perm.TRIAGE_TIPS)

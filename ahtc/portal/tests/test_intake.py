@@ -15,7 +15,7 @@ from ahtc.accounts.roles import Role
 from ahtc.core.models import AuditEvent, AuditOutcome
 from ahtc.geography.models import Area
 from ahtc.portal.models import Channel, Tip, TipStatus
-from ahtc.portal.services import tip_submit
+from ahtc.portal.services import tip_set_status, tip_submit
 
 
 def make_tip(district="PK620", **changes) -> Tip:
@@ -185,3 +185,14 @@ class TestQueueTools:
         assert other.reference.encode() not in content
         content = client.get(reverse("cell:intake") + "?received_to=2000-01-01").content
         assert phalia.reference.encode() not in content
+
+
+@pytest.mark.django_db
+def test_queue_shows_new_urgent_reports_first(officer_mbdin, login_as):
+    triaged = make_tip()
+    tip_set_status(tip=triaged, status=TipStatus.TRIAGED, by=officer_mbdin)
+    plain = make_tip()
+    urgent = make_tip(danger_now=True)
+    content = login_as(officer_mbdin).get(reverse("cell:intake")).content
+    positions = [content.index(t.reference.encode()) for t in (urgent, plain, triaged)]
+    assert positions == sorted(positions)
