@@ -3,11 +3,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.accounts.roles import Role
-from ahtc.core.models import TimeStampedModel
+from ahtc.core.models import TimeStampedModel, in_language
 from ahtc.geography.models import Area
 
 
@@ -54,9 +53,7 @@ class Organisation(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        if self.name_ur and (get_language() or "").startswith("ur"):
-            return self.name_ur
-        return self.name_en
+        return in_language(en=self.name_en, ur=self.name_ur)
 
 
 class User(AbstractUser):

@@ -5,7 +5,15 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def in_language(*, en: str, ur: str) -> str:
+    """The Urdu text when Urdu is active and the text exists, else the English."""
+    if ur and (get_language() or "").startswith("ur"):
+        return ur
+    return en
 
 
 class TimeStampedModel(models.Model):

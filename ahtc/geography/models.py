@@ -5,10 +5,9 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ahtc.core.models import TimeStampedModel
+from ahtc.core.models import TimeStampedModel, in_language
 
 PATH_SEPARATOR = "/"
 
@@ -117,9 +116,7 @@ class Area(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        if self.name_ur and (get_language() or "").startswith("ur"):
-            return self.name_ur
-        return self.name_en
+        return in_language(en=self.name_en, ur=self.name_ur)
 
     @property
     def depth(self) -> int:
@@ -159,4 +156,4 @@ class PoliceStation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name_ur if (get_language() or "").startswith("ur") else self.name_en
+        return in_language(en=self.name_en, ur=self.name_ur)

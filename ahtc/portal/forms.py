@@ -155,6 +155,17 @@ class ReportForm(forms.Form):
             self.initial.setdefault("client_token", uuid.uuid4().hex)
             self.initial.setdefault("pow_challenge", challenge_new())
 
+    def submission(self) -> dict[str, Any]:
+        """The cleaned report as keyword arguments for `tip_submit`."""
+        data = self.cleaned_data
+        names = ["client_token", "category", "description", "child_involved", "danger_now"]
+        names += ["place", "when", "involved", "contact"]
+        kwargs = {name: data[name] for name in names}
+        kwargs.update(district=data["district_area"], tehsil=data["tehsil_area"])
+        if data.get("attachments"):
+            kwargs["files"] = data["attachments"]
+        return kwargs
+
     def clean_client_token(self) -> str:
         token = str(self.cleaned_data["client_token"])
         if not token.isalnum() or not 16 <= len(token) <= 64:

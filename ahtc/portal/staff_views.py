@@ -183,19 +183,7 @@ def record_call(request: HttpRequest) -> HttpResponse:
             form.add_error("district", _("You can record reports for your own districts only."))
         else:
             submission = tip_submit(
-                client_token=data["client_token"],
-                category=data["category"],
-                district=data["district_area"],
-                tehsil=data["tehsil_area"],
-                description=data["description"],
-                child_involved=data["child_involved"],
-                danger_now=data["danger_now"],
-                place=data["place"],
-                when=data["when"],
-                involved=data["involved"],
-                contact=data["contact"],
-                channel=data["channel"],
-                recorded_by=request.user,
+                **form.submission(), channel=data["channel"], recorded_by=request.user
             )
             context = {"code": format_code(submission.receipt_code), "tip": submission.tip}
             return render(request, "portal/staff/recorded.html", context)

@@ -68,20 +68,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return render(request, "portal/report.html", _report_context(form), status=429)
-        submission = tip_submit(
-            client_token=data["client_token"],
-            category=data["category"],
-            district=data["district_area"],
-            tehsil=data["tehsil_area"],
-            description=data["description"],
-            child_involved=data["child_involved"],
-            danger_now=data["danger_now"],
-            place=data["place"],
-            when=data["when"],
-            involved=data["involved"],
-            contact=data["contact"],
-            files=data["attachments"],
-        )
+        submission = tip_submit(**form.submission())
         # Shown in this response only: the code never goes into a URL.
         context = {
             "code": format_code(submission.receipt_code),
