@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "ahtc.core",
     "ahtc.geography",
     "ahtc.accounts",
+    "ahtc.people",
     "ahtc.api",
     "ahtc.portal",
     "ahtc.cell",

@@ -1,0 +1,71 @@
+"""Writes for people. Identifiers are normalised on entry (people/normalise.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+
+from ahtc.core.audit import audit_record
+from ahtc.core.models import AuditAction
+from ahtc.geography.models import Area
+from ahtc.people.models import Identifier, IdentifierKind, Person
+from ahtc.people.normalise import NORMALISERS
+
+
+def identifier_hash(kind: str, value: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"identifier:{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def person_create(
+    *,
+    source_district: Area,
+    by: Any,
+    name_latin: str = "",
+    name_urdu: str = "",
+    relative_name: str = "",
+    sex: str = "unknown",
+    age_years: int | None = None,
+) -> Person:
+    person = Person.objects.create(
+        source_district=source_district,
+        name_latin=name_latin,
+        name_urdu=name_urdu,
+        relative_name=relative_name,
+        sex=sex,
+        age_years=age_years,
+        created_by=by,
+    )
+    audit_record(actor=by, action=AuditAction.CREATE, target=person, area_code=source_district.code)
+    return person
+
+
+@transaction.atomic
+def identifier_add(*, person: Person, kind: IdentifierKind, raw: str, by: Any) -> Identifier:
+    """Raises people.normalise.IdentifierError with the reason for bad input."""
+    normalised = NORMALISERS[kind](raw)
+    identifier, _created = Identifier.objects.get_or_create(
+        person=person,
+        kind=kind,
+        value_hash=identifier_hash(kind, normalised.value),
+        defaults={"value": normalised.value, "partial": normalised.partial},
+    )
+    audit_record(actor=by, action=AuditAction.UPDATE, target=person, reason=f"identifier {kind}")
+    return identifier
+
+
+def people_with_identifier(kind: IdentifierKind, raw: str) -> QuerySet[Person]:
+    """Exact matches on a complete identifier, across districts (before scoping)."""
+    normalised = NORMALISERS[kind](raw)
+    if normalised.partial:
+        return Person.objects.none()
+    value_hash = identifier_hash(kind, normalised.value)
+    return Person.objects.filter(
+        identifiers__kind=kind, identifiers__value_hash=value_hash
+    ).distinct()
