@@ -7,7 +7,11 @@ keys, or with DEBUG on (see docs/operations.md for every variable).
 
 from __future__ import annotations
 
+import base64
+import json
 import os
+import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -60,20 +64,60 @@ DEBUG = envbool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG or set DEBUG=no)")
 
-# Development keys are public and fixed so that the demo is deterministic; they
-# are refused in production below.
-_DEV_SECRET_KEY = "django-insecure-ahtc-development-only-key-never-use-in-production"  # noqa: S105
-_DEV_FIELD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="
-_DEV_RECEIPT_KEY = "development-only-receipt-key"
+VAR_DIR = Path(os.environ.get("AHTC_VAR_DIR", BASE_DIR / "var"))
+DEV_SECRETS_FILE = VAR_DIR / "dev-secrets.json"
+
+
+def _read_dev_secrets() -> dict[str, str]:
+    try:
+        loaded: dict[str, str] = json.loads(DEV_SECRETS_FILE.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return loaded
+
+
+def _dev_secrets() -> dict[str, str]:
+    """Random keys for one development machine, made once, kept in var/ (not in git).
+
+    Written to a temporary file and linked into place, so that processes
+    starting together all end up with the same keys.
+    """
+    existing = _read_dev_secrets()
+    if existing:
+        return existing
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    fresh = {
+        "SECRET_KEY": "django-insecure-" + secrets.token_urlsafe(48),
+        "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "RECEIPT_KEY": secrets.token_urlsafe(32),
+    }
+    with tempfile.NamedTemporaryFile("w", dir=VAR_DIR, delete=False, encoding="utf-8") as tmp:
+        json.dump(fresh, tmp)
+    os.chmod(tmp.name, 0o600)
+    try:
+        os.link(tmp.name, DEV_SECRETS_FILE)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp.name)
+    return _read_dev_secrets()
+
+
+# Development keys come from var/dev-secrets.json; production never makes
+# them, and refuses any key that a development machine here has used.
+_DEV = _read_dev_secrets() if PRODUCTION else _dev_secrets()
+_DEV_SECRET_KEY = _DEV.get("SECRET_KEY", "")
+_DEV_FIELD_KEY = _DEV.get("FIELD_ENCRYPTION_KEY", "")
+_DEV_RECEIPT_KEY = _DEV.get("RECEIPT_KEY", "")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
-if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY):
+if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY in _DEV.values()):
     raise ImproperlyConfigured("production needs SECRET_KEY: at least 50 random characters")
 
 # Fernet keys, newest first, comma-separated. Old keys stay in the list after
 # rotation so that rows written with them still decrypt (core/fields.py).
 FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", [] if PRODUCTION else [_DEV_FIELD_KEY])
-if PRODUCTION and (not FIELD_ENCRYPTION_KEYS or _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS):
+if PRODUCTION and (not FIELD_ENCRYPTION_KEYS or set(FIELD_ENCRYPTION_KEYS) & set(_DEV.values())):
     raise ImproperlyConfigured(
         "production needs FIELD_ENCRYPTION_KEYS (generate one with `ahtc genkey`)"
     )
@@ -145,7 +189,6 @@ TEMPLATES = [
     }
 ]
 
-VAR_DIR = Path(os.environ.get("AHTC_VAR_DIR", BASE_DIR / "var"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ahtc.sqlite3'}"),
@@ -297,7 +340,7 @@ AHTC_BENCH = envbool("AHTC_BENCH", False)
 if PRODUCTION and AHTC_BENCH:
     raise ImproperlyConfigured("AHTC_BENCH must be off in production")
 AHTC_RECEIPT_KEY = os.environ.get("RECEIPT_KEY", "" if PRODUCTION else _DEV_RECEIPT_KEY)
-if PRODUCTION and (len(AHTC_RECEIPT_KEY) < 32 or AHTC_RECEIPT_KEY == _DEV_RECEIPT_KEY):
+if PRODUCTION and (len(AHTC_RECEIPT_KEY) < 32 or AHTC_RECEIPT_KEY in _DEV.values()):
     raise ImproperlyConfigured("production needs RECEIPT_KEY: at least 32 random characters")
 # Closed citizen reports are kept this long unless a retention rule for their
 # category says otherwise (Django admin > Retention rules).

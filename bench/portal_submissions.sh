@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 CONNS="${1:-32}"; SECS="${2:-20}"; PORT=8190; PG_PORT=54339
 PY=.venv/bin/python
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-PG_DIR="$(mktemp -d /tmp/ahtc-bench-pg.XXXXXX)"; chown postgres "$PG_DIR"
+PG_DIR="$(mktemp -d -t ahtc-bench-pg.XXXXXX)"; chown postgres "$PG_DIR"
 su postgres -s /bin/sh -c "$PG_BIN/initdb -D $PG_DIR/data -A trust -U postgres -E UTF8 >/dev/null"
 su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200' -l $PG_DIR/log -w start >/dev/null"
 cleanup() {
