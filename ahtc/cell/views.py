@@ -28,7 +28,7 @@ from ahtc.accounts.selectors import (
 from ahtc.accounts.services import user_disable
 from ahtc.cell.context import SESSION_AREA_KEY
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
-from ahtc.geography.models import Area
+from ahtc.geography.models import Area, PoliceStation
 from ahtc.geography.services import ImportFileError, area_import_csv
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -74,8 +74,6 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _stations_within(area: Area) -> Any:
-    from ahtc.geography.models import PoliceStation
-
     return PoliceStation.objects.filter(tehsil__path__startswith=area.path).select_related("tehsil")
 
 

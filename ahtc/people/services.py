@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from ahtc.core.audit import audit_record
+from ahtc.core.hashing import keyed_hex
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area
 from ahtc.people.models import Identifier, IdentifierKind, Person
@@ -18,8 +17,7 @@ from ahtc.people.normalise import NORMALISERS
 
 
 def identifier_hash(kind: str, value: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"identifier:{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return keyed_hex(key=settings.SECRET_KEY, purpose=f"identifier:{kind}", value=value)
 
 
 @transaction.atomic

@@ -19,12 +19,14 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from ahtc.core.hashing import keyed_hex
+from ahtc.core.ratelimit import within_minute_budget
+
 CHALLENGE_MAX_AGE = 2 * 60 * 60
 
 
 def _sign(body: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"pow:{body}".encode(), hashlib.sha256).hexdigest()[:24]
+    return keyed_hex(key=settings.SECRET_KEY, purpose="pow", value=body)[:24]
 
 
 def challenge_new() -> str:
@@ -59,17 +61,10 @@ def challenge_verify(challenge: str, nonce: str) -> bool:
 
 
 def submission_allowed(*, verified: bool) -> bool:
-    window = int(time.time() // 60)
-    kind = "verified" if verified else "unverified"
-    key = f"portal:submissions:{kind}:{window}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    limit = (
-        settings.AHTC_SUBMISSIONS_PER_MINUTE_VERIFIED
-        if verified
-        else settings.AHTC_SUBMISSIONS_PER_MINUTE_UNVERIFIED
+    if verified:
+        return within_minute_budget(
+            "submissions-verified", settings.AHTC_SUBMISSIONS_PER_MINUTE_VERIFIED
+        )
+    return within_minute_budget(
+        "submissions-unverified", settings.AHTC_SUBMISSIONS_PER_MINUTE_UNVERIFIED
     )
-    return count <= limit

@@ -8,8 +8,6 @@ district within two weeks. The officer decides; nothing is merged here.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ahtc.core.hashing import keyed_hex
 from ahtc.portal.models import IndicatorKind, Tip, TipIndicator
 
 PHONE_RE = re.compile(r"(?:\+|00)?[\d][\d\s-]{8,15}\d")
@@ -60,8 +59,7 @@ def normalise_phone(raw: str) -> str | None:
 
 
 def _hash(kind: str, value: str) -> str:
-    key = settings.AHTC_RECEIPT_KEY.encode()
-    return hmac.new(key, f"indicator:{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return keyed_hex(key=settings.AHTC_RECEIPT_KEY, purpose=f"indicator:{kind}", value=value)
 
 
 def indicators_from(text: str) -> set[tuple[str, str]]:

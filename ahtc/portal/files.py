@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -125,3 +126,15 @@ def read_decrypted(stored_name: str) -> bytes:
 
 def delete_stored(stored_name: str) -> None:
     (storage_dir() / stored_name).unlink(missing_ok=True)
+
+
+def download_response(attachment: Any, *, name: str) -> HttpResponse:
+    """Always a download under a neutral name, never shown inline or cached."""
+    response = HttpResponse(
+        read_decrypted(attachment.stored_name), content_type="application/octet-stream"
+    )
+    ext = EXTENSIONS.get(attachment.kind, "bin")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -44,6 +44,10 @@ class ChildInvolved(models.TextChoices):
     UNKNOWN = "unknown", _("don't know")
 
 
+# Urgent reports are acknowledged within the hour (portal/staff_views.py).
+URGENT = Q(danger_now=True) | Q(child_involved="yes")
+
+
 class Tip(TimeStampedModel):
     """A report from a citizen (web) or taken on their behalf (helpline, desk).
 

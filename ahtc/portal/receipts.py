@@ -12,21 +12,17 @@ of the same submission gives the same code without the code being stored.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import unicodedata
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from ahtc.core.hashing import keyed_digest
 
 CODE_DIGITS = 16
 
 
 def _mac(purpose: str, value: str) -> bytes:
-    key = settings.AHTC_RECEIPT_KEY
-    if not key:
-        raise ImproperlyConfigured("RECEIPT_KEY is not set")
-    return hmac.new(key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+    return keyed_digest(key=settings.AHTC_RECEIPT_KEY, purpose=purpose, value=value)
 
 
 def idempotency_hash(client_token: str) -> str:

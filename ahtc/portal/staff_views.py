@@ -21,8 +21,8 @@ from ahtc.accounts.selectors import districts_for_user
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.portal.duplicates import possible_duplicates
-from ahtc.portal.files import EXTENSIONS, read_decrypted
-from ahtc.portal.models import Tip, TipStatus
+from ahtc.portal.files import download_response
+from ahtc.portal.models import URGENT, Tip, TipStatus
 from ahtc.portal.receipts import format_code
 from ahtc.portal.selectors import tip_for_user, tips_for_user
 from ahtc.portal.services import tip_set_status, tip_staff_reply, tip_submit
@@ -54,7 +54,7 @@ def _filtered(user: Any, form: IntakeFilter) -> Any:
         if data.get(name):
             rows = rows.filter(**{name: data[name]})
     if data.get("urgent"):
-        rows = rows.filter(Q(danger_now=True) | Q(child_involved="yes"))
+        rows = rows.filter(URGENT)
     if data.get("area"):
         rows = rows.filter(Q(district__code=data["area"]) | Q(tehsil__code=data["area"]))
     if data.get("received_from"):
@@ -64,9 +64,7 @@ def _filtered(user: Any, form: IntakeFilter) -> Any:
     # The next action first: new before triaged, urgent before the rest, oldest first.
     return rows.annotate(
         is_new=Case(When(status=TipStatus.NEW, then=Value(0)), default=Value(1)),
-        is_urgent=Case(
-            When(Q(danger_now=True) | Q(child_involved="yes"), then=Value(0)), default=Value(1)
-        ),
+        is_urgent=Case(When(URGENT, then=Value(0)), default=Value(1)),
     ).order_by("is_new", "is_urgent", "created_at")
 
 
@@ -159,16 +157,7 @@ def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> HttpResp
     if attachment is None:
         raise Http404
     audit_record(actor=request.user, action=AuditAction.EXPORT, target=attachment)
-    response = HttpResponse(
-        read_decrypted(attachment.stored_name), content_type="application/octet-stream"
-    )
-    ext = EXTENSIONS.get(attachment.kind, "bin")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{tip.reference}-{attachment.pk}.{ext}"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download_response(attachment, name=f"{tip.reference}-{attachment.pk}")
 
 
 @staff_view(Perm.RECORD_CALLS)

@@ -8,18 +8,10 @@ real reporter is never refused for long.
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
+
+from ahtc.core.ratelimit import within_minute_budget
 
 
 def receipt_lookup_allowed() -> bool:
-    window = int(time.time() // 60)
-    key = f"portal:receipt-lookups:{window}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count <= settings.AHTC_RECEIPT_LOOKUPS_PER_MINUTE
+    return within_minute_budget("receipt-lookups", settings.AHTC_RECEIPT_LOOKUPS_PER_MINUTE)

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ahtc.core.csrf import NoReferrerCsrfViewMiddleware
 from ahtc.portal.antispam import challenge_verify, submission_allowed
-from ahtc.portal.files import EXTENSIONS, MAX_BODY_BYTES, LimitedUploadHandler, read_decrypted
+from ahtc.portal.files import MAX_BODY_BYTES, LimitedUploadHandler, download_response
 from ahtc.portal.forms import ReceiptFileForm, ReceiptForm, ReporterReplyForm, ReportForm
 from ahtc.portal.models import Tip
 from ahtc.portal.receipts import format_code, idempotency_hash
@@ -147,10 +147,4 @@ def follow_up_file(request: HttpRequest) -> HttpResponse:
     )
     if attachment is None:
         return _padded(started, render(request, "errors/404.html", status=404))
-    response = HttpResponse(
-        read_decrypted(attachment.stored_name), content_type="application/octet-stream"
-    )
-    ext = EXTENSIONS.get(attachment.kind, "bin")
-    response["Content-Disposition"] = f'attachment; filename="file-{attachment.pk}.{ext}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return _padded(started, response)
+    return _padded(started, download_response(attachment, name=f"file-{attachment.pk}"))
