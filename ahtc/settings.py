@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "ahtc.geography",
     "ahtc.accounts",
     "ahtc.people",
+    "ahtc.cases",
     "ahtc.api",
     "ahtc.portal",
     "ahtc.cell",

@@ -35,6 +35,7 @@ class Perm(models.TextChoices):
         _("go ahead without the victim's recorded consent (audited)"),
     )
     PUBLISH_CONTENT = "publish_content", _("edit helplines and awareness pages")
+    PROSECUTE = "prosecute", _("check challans and record hearings and verdicts of shared cases")
 
 
 class Role(models.TextChoices):
@@ -44,6 +45,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     HELPLINE = "helpline", _("Helpline call-taker")
     AGENCY_LIAISON = "agency_liaison", _("Agency liaison")
+    PROSECUTOR = "prosecutor", _("Prosecutor")
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
     PROVINCIAL_MONITOR = "provincial_monitor", _("Provincial monitor")
     ADMINISTRATOR = "administrator", _("Administrator")
@@ -109,6 +111,10 @@ ROLES: dict[Role, RoleSpec] = {
     Role.AGENCY_LIAISON: RoleSpec(
         frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_SHARED}),
         frozenset({_D, _V, _P}),
+    ),
+    Role.PROSECUTOR: RoleSpec(
+        frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_SHARED, Perm.PROSECUTE}),
+        frozenset({_D, _V}),
     ),
     Role.COMMITTEE_MEMBER: RoleSpec(
         frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_AGGREGATES}),

@@ -200,7 +200,7 @@ PERSONAS = [
         "prosecutor_mbdin",
         "Prosecutor I (demo)",
         "pros_mbdin",
-        Role.AGENCY_LIAISON,
+        Role.PROSECUTOR,
         MBDIN,
         "Prosecution: challans shared with it",
     ),

@@ -1,0 +1,131 @@
+"""Who may see and do what with a case. Every case read goes through here.
+
+- Cell staff with MANAGE_CASES see and run every case of their districts.
+- An investigating officer sees and runs the cases they lead.
+- A partner agency (VIEW_SHARED, PROSECUTE) sees a case only while it is
+  shared with their organisation, or while a handover to them awaits an answer;
+  a revoked share hides it on the next request.
+- Identities: only users with VIEW_IDENTITY who also run the case; partners
+  and monitors see pseudonyms (CASE-V1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from ahtc.accounts.roles import Perm
+from ahtc.accounts.selectors import user_scope
+from ahtc.cases.models import Case, CaseShare, Handover, HandoverStatus, Hearing, Task
+from ahtc.core.access import get_scoped_or_404
+
+PARTNER_PERMS = (Perm.VIEW_SHARED, Perm.PROSECUTE)
+
+
+def _active_share(org_id: int) -> Exists:
+    return Exists(
+        CaseShare.objects.filter(
+            case=OuterRef("pk"), organisation_id=org_id, revoked_at__isnull=True
+        )
+    )
+
+
+def _pending_handover(user: Any) -> Exists:
+    to_me = Q(to_user=user)
+    if user.organisation_id:
+        to_me |= Q(to_organisation_id=user.organisation_id)
+    return Exists(
+        Handover.objects.filter(to_me, case=OuterRef("pk"), status=HandoverStatus.PENDING)
+    )
+
+
+def managed_cases_q(user: Any) -> Q:
+    scope = user_scope(user)
+    return scope.q(Perm.MANAGE_CASES, "district__path") | (
+        scope.q(Perm.INVESTIGATE, "district__path") & Q(lead_officer=user)
+    )
+
+
+def cases_for_user(user: Any) -> QuerySet[Case]:
+    scope = user_scope(user)
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    query = managed_cases_q(user)
+    if user.organisation_id:
+        for perm in PARTNER_PERMS:
+            query |= scope.q(perm, "district__path") & Q(_active_share(user.organisation_id))
+    if any(
+        scope.has_perm_anywhere(p) for p in (Perm.MANAGE_CASES, Perm.INVESTIGATE, *PARTNER_PERMS)
+    ):
+        query |= Q(_pending_handover(user))
+    return Case.objects.filter(query)
+
+
+def case_for_user(user: Any, reference: str) -> Case:
+    """One case by reference; 404 and an audit row if the user may not see it."""
+    case = Case.objects.filter(reference=reference).only("pk").first()
+    return get_scoped_or_404(
+        user=user,
+        scoped=cases_for_user(user).select_related("district", "lead_officer", "tip"),
+        pk=case.pk if case else 0,
+    )
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    manage: bool
+    identity: bool
+    prosecute: bool
+    partner: bool
+    override_consent: bool
+    export: bool
+
+
+def case_access(user: Any, case: Case) -> CaseAccess:
+    scope = user_scope(user)
+    district = case.district
+    manage = scope.permits(Perm.MANAGE_CASES, district) or (
+        scope.permits(Perm.INVESTIGATE, district) and case.lead_officer_id == user.pk
+    )
+    shared = (
+        bool(user.organisation_id)
+        and case.shares.filter(
+            organisation_id=user.organisation_id, revoked_at__isnull=True
+        ).exists()
+    )
+    prosecute = shared and scope.permits(Perm.PROSECUTE, district)
+    return CaseAccess(
+        manage=manage,
+        identity=manage and scope.permits(Perm.VIEW_IDENTITY, district),
+        prosecute=prosecute,
+        partner=not manage,
+        override_consent=manage and scope.permits(Perm.CONSENT_OVERRIDE, district),
+        export=scope.permits(Perm.EXPORT, district) and (manage or shared),
+    )
+
+
+def tasks_due_for_user(user: Any, *, within_days: int = 7) -> QuerySet[Task]:
+    horizon = timezone.localdate() + dt.timedelta(days=within_days)
+    return (
+        Task.objects.filter(done_at__isnull=True, due__lte=horizon)
+        .filter(Q(assignee=user) | Q(case__in=cases_for_user(user).filter(managed_cases_q(user))))
+        .select_related("case", "assignee")
+        .order_by("due", "pk")
+    )
+
+
+def hearings_due_for_user(user: Any, *, within_days: int = 14) -> QuerySet[Hearing]:
+    today = timezone.localdate()
+    return (
+        Hearing.objects.filter(
+            case__in=cases_for_user(user),
+            date__gte=today,
+            date__lte=today + dt.timedelta(days=within_days),
+        )
+        .select_related("case")
+        .order_by("date", "pk")
+    )

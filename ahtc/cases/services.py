@@ -1,0 +1,929 @@
+"""Writes for cases. Every function is keyword-only, atomic and audited.
+
+Rules a user can break raise `CaseError` with a translated message the view
+shows as it is; nothing half-done is left behind (each call is one transaction).
+Access (may this user touch this case at all?) is checked by the caller with
+`selectors.case_access`; these functions check the rules of the case itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ahtc.accounts.models import Organisation, OrganisationKind
+from ahtc.accounts.roles import Perm
+from ahtc.accounts.selectors import user_scope
+from ahtc.cases.classification import (
+    ENGINE_VERSION,
+    Answers,
+    Classification,
+    Flag,
+    suggest,
+)
+from ahtc.cases.legal import provisions_in_force
+from ahtc.cases.models import (
+    Arrest,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseShare,
+    ChallanItem,
+    ChallanItemKind,
+    ClassificationDecision,
+    Consent,
+    ConsentPurpose,
+    CustodyEntry,
+    Evidence,
+    Fir,
+    Handover,
+    HandoverKind,
+    HandoverStatus,
+    Hearing,
+    LegalProvision,
+    Origin,
+    Party,
+    PartyRole,
+    SavedSearch,
+    Status,
+    StatusChange,
+    Task,
+    Verdict,
+    VerdictOutcome,
+)
+from ahtc.cases.references import case_reference
+from ahtc.core.audit import audit_record
+from ahtc.core.models import AuditAction
+from ahtc.geography.models import Area, PoliceStation
+from ahtc.people.models import Person
+
+
+class CaseError(ValueError):
+    """A rule of the case was broken; the message is for the user."""
+
+    def __init__(self, message: str | Promise) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def _audit(by: Any, case: Case, reason: str, action: AuditAction = AuditAction.UPDATE) -> None:
+    audit_record(actor=by, action=action, target=case, area_code=case.district.code, reason=reason)
+
+
+# --- opening a case -----------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(
+    *,
+    district: Area,
+    by: Any,
+    title: str,
+    origin: str,
+    summary: str = "",
+    tip: Any = None,
+    referred_by: Organisation | None = None,
+    offence_date: dt.date | None = None,
+    lead_officer: Any = None,
+    opened_on: dt.date | None = None,
+) -> Case:
+    if origin == Origin.TIP and tip is None:
+        raise CaseError(_("Choose the citizen report this case comes from."))
+    if tip is not None and tip.district_id and tip.district_id != district.pk:
+        raise CaseError(_("The citizen report belongs to another district."))
+    if origin == Origin.REFERRAL and referred_by is None:
+        raise CaseError(_("Say which agency referred the case."))
+    year = (opened_on or timezone.localdate()).year
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+        district=district, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    case = Case.objects.create(
+        reference=case_reference(district.code, year, counter.last),
+        district=district,
+        year=year,
+        number=counter.last,
+        title=title,
+        summary=summary,
+        origin=origin,
+        tip=tip,
+        referred_by=referred_by,
+        offence_date=offence_date,
+        lead_officer=lead_officer,
+        opened_by=by,
+    )
+    if opened_on is not None:
+        Case.objects.filter(pk=case.pk).update(
+            created_at=timezone.make_aware(dt.datetime.combine(opened_on, dt.time(10)))
+        )
+    _audit(by, case, f"opened from {origin}", AuditAction.CREATE)
+    if tip is not None:
+        from ahtc.portal.models import TipStatus
+        from ahtc.portal.services import tip_set_status
+
+        tip_set_status(tip=tip, status=TipStatus.LINKED, by=by)
+    return case
+
+
+# --- parties --------------------------------------------------------------------
+
+
+@transaction.atomic
+def party_add(
+    *,
+    case: Case,
+    by: Any,
+    role: str,
+    person: Person | None = None,
+    organisation_name: str = "",
+    note: str = "",
+) -> Party:
+    """Guard rails: a victim or smuggled migrant is never also a suspect in the
+    same case (PTPA: victims are not liable; Smuggling Protocol Art. 5)."""
+    if person is None and not organisation_name.strip():
+        raise CaseError(_("Choose a person or give the organisation's name."))
+    if person is not None:
+        roles = set(case.parties.filter(person=person).values_list("role", flat=True))
+        if role in roles:
+            raise CaseError(_("This person already has that role in the case."))
+        new_is_suspect = Party(role=role).is_suspect
+        protected = {PartyRole.VICTIM, PartyRole.SMUGGLED_MIGRANT}
+        if new_is_suspect and roles & protected:
+            raise CaseError(
+                _(
+                    "A victim or smuggled migrant cannot be made a suspect in the same case: "
+                    "the law does not punish them for what was done to them."
+                )
+            )
+        if role in protected and any(Party(role=r).is_suspect for r in roles):
+            raise CaseError(_("This person is a suspect in the case; remove that role first."))
+    number = _next_number(case.parties)
+    party = Party.objects.create(
+        case=case,
+        person=person,
+        organisation_name=organisation_name.strip(),
+        role=role,
+        number=number,
+        note=note,
+        added_by=by,
+    )
+    _audit(by, case, f"party added ({role})")
+    return party
+
+
+def _next_number(queryset: Any) -> int:
+    from django.db.models import Max
+
+    return int(queryset.aggregate(m=Max("number"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def party_mark_warned(*, party: Party, by: Any) -> Party:
+    if not party.is_suspect:
+        raise CaseError(_("Only a suspect can be questioned and warned."))
+    party.questioned_and_warned = True
+    party.save(update_fields=["questioned_and_warned", "updated_at"])
+    _audit(by, party.case, "suspect questioned and warned")
+    return party
+
+
+# --- timeline --------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_add(
+    *,
+    case: Case,
+    by: Any,
+    kind: str,
+    date: dt.date | None = None,
+    country: str = "PK",
+    place: str = "",
+    area: Area | None = None,
+    amount_pkr: int | None = None,
+    description: str = "",
+) -> CaseEvent:
+    if date is not None and date > timezone.localdate():
+        raise CaseError(_("The date is in the future."))
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        date=date,
+        country=country.upper(),
+        place=place,
+        area=area if country.upper() == "PK" else None,
+        amount_pkr=amount_pkr,
+        description=description,
+        added_by=by,
+    )
+    _audit(by, case, f"timeline event {kind}")
+    return event
+
+
+def case_route(case: Case) -> list[str]:
+    """Countries in the order the case passed through them, repeats collapsed."""
+    route: list[str] = []
+    for country in case.events.exclude(kind="Payment").values_list("country", flat=True):
+        if not route or route[-1] != country:
+            route.append(country)
+    return route
+
+
+# --- classification ----------------------------------------------------------------
+
+
+def offered_provisions(case: Case) -> Any:
+    return provisions_in_force(case.offence_date or timezone.localdate())
+
+
+@transaction.atomic
+def classification_decide(
+    *,
+    case: Case,
+    by: Any,
+    answers: Answers,
+    classification: str,
+    agency: str,
+    provision_codes: Iterable[str],
+    override_reason: str = "",
+) -> ClassificationDecision:
+    suggestion = suggest(answers)
+    in_force = {p.code: p for p in offered_provisions(case)}
+    codes = list(dict.fromkeys(provision_codes))
+    unknown = [c for c in codes if c not in in_force]
+    if unknown:
+        raise CaseError(
+            _("Not in force on the offence date: %(codes)s") % {"codes": ", ".join(unknown)}
+        )
+    reason = override_reason.strip()
+    departs = classification != suggestion.classification or agency != suggestion.agency
+    if departs and not reason:
+        raise CaseError(_("You chose differently from the suggestion: give the reason."))
+    if (
+        classification == Classification.LABOUR_VIOLATION
+        and Flag.POSSIBLE_FORCED_LABOUR in suggestion.flags
+        and not reason
+    ):
+        raise CaseError(
+            _("Forced-labour indicators were found: say why this is only a labour-law violation.")
+        )
+    decision = ClassificationDecision.objects.create(
+        case=case,
+        engine_version=ENGINE_VERSION,
+        answers=answers.to_json(),
+        rules=suggestion.rules,
+        suggested_classification=suggestion.classification,
+        suggested_provisions=suggestion.provisions,
+        suggested_agency=suggestion.agency,
+        flags=suggestion.flags,
+        classification=classification,
+        agency=agency,
+        override_reason=reason,
+        decided_by=by,
+    )
+    decision.provisions.set([in_force[c] for c in codes])
+    case.classification = classification
+    case.agency = agency
+    case.save(update_fields=["classification", "agency", "updated_at"])
+    rules = ",".join(str(r) for r in suggestion.rules) or "none"
+    _audit(by, case, f"classified {classification} (rules {rules}; override={bool(reason)})")
+    return decision
+
+
+# --- consent ------------------------------------------------------------------------
+
+
+def victims(case: Case) -> list[Party]:
+    return [p for p in case.parties.all() if p.is_protected]
+
+
+def active_consents(case: Case) -> Any:
+    return Consent.objects.filter(case=case, withdrawn_at__isnull=True)
+
+
+def missing_consent(
+    case: Case, purpose: str, organisation: Organisation | None = None
+) -> list[Party]:
+    """Victims without active consent for `purpose` (for sharing: with this organisation
+    or with any partner)."""
+    consents = active_consents(case).filter(purpose=purpose)
+    if organisation is not None:
+        consents = consents.filter(Q(organisation__isnull=True) | Q(organisation=organisation))
+    consented = set(consents.values_list("party_id", flat=True))
+    return [p for p in victims(case) if p.pk not in consented]
+
+
+def _consent_gate(
+    *,
+    case: Case,
+    by: Any,
+    purpose: str,
+    organisation: Organisation | None,
+    override: bool,
+    reason: str,
+) -> bool:
+    """True when the step went ahead by override. Raises when consent is missing."""
+    missing = missing_consent(case, purpose, organisation)
+    if not missing:
+        return False
+    if not override:
+        raise CaseError(
+            _("The victim's consent is not recorded for this step: %(who)s")
+            % {"who": ", ".join(p.pseudonym for p in missing)}
+        )
+    if not user_scope(by).permits(Perm.CONSENT_OVERRIDE, case.district):
+        raise CaseError(_("Only a user allowed to override consent may go ahead without it."))
+    if not reason.strip():
+        raise CaseError(_("Going ahead without consent needs a written reason."))
+    _audit(by, case, f"consent override ({purpose}): {reason.strip()[:300]}")
+    return True
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    case: Case,
+    party: Party,
+    by: Any,
+    purpose: str,
+    method: str,
+    given_on: dt.date,
+    organisation: Organisation | None = None,
+) -> Consent:
+    if party.case_id != case.pk or not party.is_protected:
+        raise CaseError(_("Consent is recorded for a victim or smuggled migrant of this case."))
+    if given_on > timezone.localdate():
+        raise CaseError(_("The date is in the future."))
+    if organisation is not None and purpose != ConsentPurpose.SHARING:
+        organisation = None
+    consent = Consent.objects.create(
+        case=case,
+        party=party,
+        purpose=purpose,
+        method=method,
+        given_on=given_on,
+        organisation=organisation,
+        recorded_by=by,
+    )
+    _audit(by, case, f"consent recorded ({purpose})")
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by: Any) -> list[CaseShare]:
+    """Withdrawal takes effect at once: shares that relied on it are revoked."""
+    if consent.withdrawn_at is not None:
+        raise CaseError(_("This consent was already withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    case = consent.case
+    _audit(by, case, f"consent withdrawn ({consent.purpose})")
+    revoked: list[CaseShare] = []
+    if consent.purpose == ConsentPurpose.SHARING:
+        for share in case.shares.filter(revoked_at__isnull=True).select_related("organisation"):
+            if missing_consent(case, ConsentPurpose.SHARING, share.organisation):
+                revoked.append(share_revoke(share=share, by=by, why="consent withdrawn"))
+    return revoked
+
+
+# --- status workflow ---------------------------------------------------------------
+
+S = Status
+TRANSITIONS: dict[str, set[str]] = {
+    S.REPORTED: {S.INQUIRY, S.FIR_REGISTERED, S.CLOSED_NO_OFFENCE, S.TRANSFERRED_FIA},
+    S.INQUIRY: {S.FIR_REGISTERED, S.CLOSED_NO_OFFENCE, S.TRANSFERRED_FIA},
+    S.FIR_REGISTERED: {S.INVESTIGATION, S.TRANSFERRED_FIA},
+    S.INVESTIGATION: {S.CHALLAN_SUBMITTED, S.TRANSFERRED_FIA, S.WITHDRAWN},
+    S.CHALLAN_SUBMITTED: {S.TRIAL, S.INVESTIGATION},
+    S.TRIAL: {S.CONVICTED, S.ACQUITTED, S.COMPOUNDED, S.WITHDRAWN},
+}
+# What a prosecutor (on a shared case) may move; cell staff may move everything.
+PROSECUTOR_TRANSITIONS = {
+    (S.CHALLAN_SUBMITTED, S.TRIAL),
+    (S.CHALLAN_SUBMITTED, S.INVESTIGATION),
+    (S.TRIAL, S.CONVICTED),
+    (S.TRIAL, S.ACQUITTED),
+    (S.TRIAL, S.COMPOUNDED),
+    (S.TRIAL, S.WITHDRAWN),
+}
+NOTE_REQUIRED = {S.CLOSED_NO_OFFENCE, S.WITHDRAWN, S.COMPOUNDED}
+# Steps that need each victim's consent, and for what.
+CONSENT_FOR: dict[str, str] = {S.FIR_REGISTERED: ConsentPurpose.STATEMENT}
+
+
+def transition_problems(case: Case, to: str) -> list[str | Promise]:
+    """Everything that stops the move, consent aside (see `_consent_gate`)."""
+    if to not in TRANSITIONS.get(case.status, set()):
+        return [
+            _("A case that is %(now)s cannot go to %(to)s.")
+            % {"now": Status(case.status).label, "to": Status(to).label}
+        ]
+    problems: list[str | Promise] = []
+    if to == S.FIR_REGISTERED:
+        if not case.firs.exists():
+            problems.append(_("Record the FIR first."))
+        if not case.classification:
+            problems.append(_("Classify the case first (classification assistant)."))
+    if to == S.INVESTIGATION and case.lead_officer_id is None:
+        problems.append(_("Assign an investigating officer first."))
+    if to == S.CHALLAN_SUBMITTED:
+        if not case.parties.filter(role__in=_suspect_roles()).exists():
+            problems.append(_("Add at least one accused."))
+        if case.challan_items.filter(io_done_at__isnull=True).exists():
+            problems.append(_("The IO has not completed every item of the challan checklist."))
+    if to == S.TRIAL and case.challan_items.filter(prosecutor_ok_at__isnull=True).exists():
+        problems.append(_("The prosecutor has not accepted every item of the challan."))
+    if to in {S.CONVICTED, S.ACQUITTED, S.COMPOUNDED}:
+        outcomes = set(Verdict.objects.filter(party__case=case).values_list("outcome", flat=True))
+        if to == S.CONVICTED and VerdictOutcome.CONVICTED not in outcomes:
+            problems.append(_("Record the verdict of conviction first."))
+        if to == S.ACQUITTED and (not outcomes or outcomes != {VerdictOutcome.ACQUITTED}):
+            problems.append(_("Record an acquittal for every accused first."))
+        if to == S.COMPOUNDED and VerdictOutcome.COMPOUNDED not in outcomes:
+            problems.append(_("Record the compounding in the verdicts first."))
+    if (
+        to == S.TRANSFERRED_FIA
+        and not case.handovers.filter(
+            kind=HandoverKind.REFER,
+            status=HandoverStatus.ACCEPTED,
+            to_organisation__kind=OrganisationKind.FIA,
+        ).exists()
+    ):
+        problems.append(_("Refer the case to FIA and wait for FIA to accept it."))
+    return problems
+
+
+def _suspect_roles() -> list[str]:
+    from ahtc.cases.models import SUSPECT_ROLES
+
+    return [str(r) for r in SUSPECT_ROLES]
+
+
+def allowed_transitions(case: Case) -> list[str]:
+    order = [str(s) for s in Status]
+    return sorted(TRANSITIONS.get(case.status, set()), key=order.index)
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case: Case,
+    to: str,
+    by: Any,
+    note: str = "",
+    as_prosecutor: bool = False,
+    override_consent: bool = False,
+) -> Case:
+    case = Case.objects.select_for_update().select_related("district").get(pk=case.pk)
+    if as_prosecutor and (case.status, to) not in PROSECUTOR_TRANSITIONS:
+        raise CaseError(_("A prosecutor cannot make this change; ask the cell."))
+    problems = transition_problems(case, to)
+    if problems:
+        raise CaseError(" ".join(str(p) for p in problems))
+    if to in NOTE_REQUIRED and not note.strip():
+        raise CaseError(_("Give the reason in the note."))
+    overridden = False
+    if to in CONSENT_FOR:
+        overridden = _consent_gate(
+            case=case,
+            by=by,
+            purpose=CONSENT_FOR[to],
+            organisation=None,
+            override=override_consent,
+            reason=note,
+        )
+    previous = case.status
+    case.status = to
+    case.save(update_fields=["status", "updated_at"])
+    StatusChange.objects.create(
+        case=case,
+        from_status=previous,
+        to_status=to,
+        note=note.strip()[:500],
+        consent_override=overridden,
+        by=by,
+    )
+    if to == S.INVESTIGATION:
+        for kind in ChallanItemKind:
+            ChallanItem.objects.get_or_create(case=case, kind=kind)
+    _audit(by, case, f"status {previous} -> {to}")
+    return case
+
+
+# --- proceedings ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def fir_add(
+    *,
+    case: Case,
+    by: Any,
+    number: str,
+    date: dt.date,
+    police_station: PoliceStation,
+    provision_codes: Iterable[str],
+) -> Fir:
+    if date > timezone.localdate():
+        raise CaseError(_("The date is in the future."))
+    if not police_station.tehsil.path.startswith(case.district.path):
+        raise CaseError(_("The police station is not in the case's district."))
+    codes = list(dict.fromkeys(provision_codes))
+    if not codes:
+        raise CaseError(_("Choose at least one section."))
+    in_force = {p.code: p for p in provisions_in_force(case.offence_date or date)}
+    unknown = [c for c in codes if c not in in_force]
+    if unknown:
+        raise CaseError(
+            _("Not in force on the offence date: %(codes)s") % {"codes": ", ".join(unknown)}
+        )
+    try:
+        with transaction.atomic():
+            fir = Fir.objects.create(
+                case=case,
+                number=number.strip(),
+                date=date,
+                police_station=police_station,
+                added_by=by,
+            )
+    except IntegrityError as exc:
+        raise CaseError(_("This police station already has that FIR number on that date.")) from exc
+    fir.provisions.set([in_force[c] for c in codes])
+    _audit(by, case, "FIR recorded", AuditAction.CREATE)
+    return fir
+
+
+@transaction.atomic
+def arrest_add(*, party: Party, by: Any, date: dt.date, bail_granted: bool = False) -> Arrest:
+    if not party.is_suspect:
+        raise CaseError(_("Only an accused can be arrested."))
+    if date > timezone.localdate():
+        raise CaseError(_("The date is in the future."))
+    arrest = Arrest.objects.create(party=party, date=date, bail_granted=bail_granted, added_by=by)
+    _audit(by, party.case, "arrest recorded")
+    return arrest
+
+
+CHALLAN_CONSENT = {
+    ChallanItemKind.VICTIM_STATEMENT: ConsentPurpose.STATEMENT,
+    ChallanItemKind.MEDICAL: ConsentPurpose.MEDICAL,
+}
+
+
+@transaction.atomic
+def challan_io_done(
+    *, item: ChallanItem, by: Any, override_consent: bool = False, reason: str = ""
+) -> ChallanItem:
+    case = item.case
+    if case.status != S.INVESTIGATION:
+        raise CaseError(_("The checklist is worked through during the investigation."))
+    if item.kind in CHALLAN_CONSENT:
+        _consent_gate(
+            case=case,
+            by=by,
+            purpose=CHALLAN_CONSENT[ChallanItemKind(item.kind)],
+            organisation=None,
+            override=override_consent,
+            reason=reason,
+        )
+    item.io_done_at = timezone.now()
+    item.io_done_by = by
+    item.save(update_fields=["io_done_at", "io_done_by"])
+    _audit(by, case, f"challan item {item.kind} done by IO")
+    return item
+
+
+@transaction.atomic
+def challan_prosecutor_answer(
+    *, item: ChallanItem, by: Any, accept: bool, objection: str = ""
+) -> ChallanItem:
+    if item.io_done_at is None:
+        raise CaseError(_("The IO has not completed this item yet."))
+    if accept:
+        item.prosecutor_ok_at = timezone.now()
+        item.prosecutor_ok_by = by
+        item.objection = ""
+    else:
+        if not objection.strip():
+            raise CaseError(_("Say what is missing."))
+        item.prosecutor_ok_at = None
+        item.prosecutor_ok_by = None
+        item.io_done_at = None
+        item.io_done_by = None
+        item.objection = objection.strip()[:500]
+    item.save()
+    _audit(by, item.case, f"challan item {item.kind} {'accepted' if accept else 'returned'}")
+    return item
+
+
+@transaction.atomic
+def hearing_add(
+    *, case: Case, by: Any, court: str, date: dt.date, purpose: str = "", outcome: str = ""
+) -> Hearing:
+    if case.status not in {S.CHALLAN_SUBMITTED, S.TRIAL}:
+        raise CaseError(_("Hearings are recorded once the challan is in court."))
+    hearing = Hearing.objects.create(
+        case=case, court=court, date=date, purpose=purpose, outcome=outcome, added_by=by
+    )
+    _audit(by, case, "hearing recorded")
+    return hearing
+
+
+@transaction.atomic
+def verdict_add(
+    *,
+    party: Party,
+    by: Any,
+    provision: LegalProvision,
+    date: dt.date,
+    outcome: str,
+    prison_months: int | None = None,
+    fine_pkr: int | None = None,
+    compensation_ordered_pkr: int | None = None,
+    compensation_paid_pkr: int | None = None,
+) -> Verdict:
+    case = party.case
+    if case.status != S.TRIAL:
+        raise CaseError(_("Verdicts are recorded while the case is on trial."))
+    if not party.is_suspect:
+        raise CaseError(_("A verdict is recorded for an accused only."))
+    if not Fir.objects.filter(case=case, provisions=provision).exists():
+        raise CaseError(_("That section is not in the case's FIR."))
+    if outcome != VerdictOutcome.CONVICTED and (prison_months or fine_pkr):
+        raise CaseError(_("A sentence is recorded only with a conviction."))
+    if (compensation_paid_pkr or 0) > (compensation_ordered_pkr or 0):
+        raise CaseError(_("More compensation is paid than was ordered."))
+    try:
+        with transaction.atomic():
+            verdict = Verdict.objects.create(
+                party=party,
+                provision=provision,
+                date=date,
+                outcome=outcome,
+                prison_months=prison_months,
+                fine_pkr=fine_pkr,
+                compensation_ordered_pkr=compensation_ordered_pkr,
+                compensation_paid_pkr=compensation_paid_pkr,
+                added_by=by,
+            )
+    except IntegrityError as exc:
+        raise CaseError(_("A verdict for this accused and section is already recorded.")) from exc
+    _audit(by, case, f"verdict {outcome}")
+    return verdict
+
+
+@transaction.atomic
+def compensation_paid(*, verdict: Verdict, by: Any, amount_pkr: int) -> Verdict:
+    if amount_pkr > (verdict.compensation_ordered_pkr or 0):
+        raise CaseError(_("More compensation is paid than was ordered."))
+    verdict.compensation_paid_pkr = amount_pkr
+    verdict.save(update_fields=["compensation_paid_pkr", "updated_at"])
+    _audit(by, verdict.party.case, "compensation payment recorded")
+    return verdict
+
+
+# --- sharing and handovers ------------------------------------------------------------
+
+
+@transaction.atomic
+def case_share(
+    *,
+    case: Case,
+    organisation: Organisation,
+    by: Any,
+    reason: str,
+    override_consent: bool = False,
+) -> CaseShare:
+    if organisation.kind == OrganisationKind.POLICE_AHTC:
+        raise CaseError(_("Use a transfer to hand a case to another cell."))
+    if not reason.strip():
+        raise CaseError(_("Say why the agency needs the case."))
+    existing = case.shares.filter(organisation=organisation, revoked_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    _consent_gate(
+        case=case,
+        by=by,
+        purpose=ConsentPurpose.SHARING,
+        organisation=organisation,
+        override=override_consent,
+        reason=reason,
+    )
+    share = CaseShare.objects.create(
+        case=case, organisation=organisation, reason=reason.strip()[:300], shared_by=by
+    )
+    _audit(by, case, f"shared with organisation {organisation.pk}")
+    return share
+
+
+@transaction.atomic
+def share_revoke(*, share: CaseShare, by: Any, why: str = "revoked") -> CaseShare:
+    if share.revoked_at is None:
+        share.revoked_at = timezone.now()
+        share.revoked_by = by
+        share.save(update_fields=["revoked_at", "revoked_by"])
+        _audit(by, share.case, f"share with organisation {share.organisation_id} {why}")
+    return share
+
+
+@transaction.atomic
+def handover_create(
+    *,
+    case: Case,
+    by: Any,
+    kind: str,
+    reason: str,
+    to_user: Any = None,
+    to_organisation: Organisation | None = None,
+    override_consent: bool = False,
+) -> Handover:
+    if not reason.strip():
+        raise CaseError(_("Give a reason."))
+    if case.handovers.filter(status=HandoverStatus.PENDING, kind=kind).exists():
+        raise CaseError(_("A handover of this kind is already waiting for an answer."))
+    if kind == HandoverKind.ASSIGN:
+        scope = user_scope(to_user) if to_user is not None else None
+        if scope is None or not (
+            scope.permits(Perm.INVESTIGATE, case.district)
+            or scope.permits(Perm.MANAGE_CASES, case.district)
+        ):
+            raise CaseError(_("Choose an officer who may investigate in this district."))
+        to_organisation = None
+    elif kind == HandoverKind.TRANSFER:
+        if (
+            to_organisation is None
+            or to_organisation.kind != OrganisationKind.POLICE_AHTC
+            or to_organisation.area.level != "district"
+            or to_organisation.area_id == case.district_id
+        ):
+            raise CaseError(_("Choose the anti-trafficking cell of another district."))
+        to_user = None
+    else:
+        if to_organisation is None or to_organisation.kind == OrganisationKind.POLICE_AHTC:
+            raise CaseError(_("Choose a partner agency."))
+        _consent_gate(
+            case=case,
+            by=by,
+            purpose=ConsentPurpose.SHARING,
+            organisation=to_organisation,
+            override=override_consent,
+            reason=reason,
+        )
+        to_user = None
+    handover = Handover.objects.create(
+        case=case,
+        kind=kind,
+        to_user=to_user,
+        to_organisation=to_organisation,
+        reason=reason.strip()[:500],
+        by=by,
+    )
+    _audit(by, case, f"handover {kind} proposed")
+    return handover
+
+
+def may_answer(handover: Handover, user: Any) -> bool:
+    if handover.status != HandoverStatus.PENDING:
+        return False
+    if handover.kind == HandoverKind.ASSIGN:
+        return bool(handover.to_user_id == user.pk)
+    if handover.to_organisation_id != user.organisation_id:
+        return False
+    scope = user_scope(user)
+    if handover.kind == HandoverKind.TRANSFER:
+        return scope.has_perm_anywhere(Perm.MANAGE_CASES)
+    return scope.has_perm_anywhere(Perm.VIEW_SHARED) or scope.has_perm_anywhere(Perm.PROSECUTE)
+
+
+@transaction.atomic
+def handover_answer(*, handover: Handover, by: Any, accept: bool, reason: str = "") -> Handover:
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if not may_answer(handover, by):
+        raise CaseError(_("This handover is not waiting for your answer."))
+    if not accept and not reason.strip():
+        raise CaseError(_("Say why you reject it."))
+    handover.status = HandoverStatus.ACCEPTED if accept else HandoverStatus.REJECTED
+    handover.answer_reason = reason.strip()[:500]
+    handover.answered_by = by
+    handover.answered_at = timezone.now()
+    handover.save()
+    case = Case.objects.select_for_update().select_related("district").get(pk=handover.case_id)
+    if accept and handover.kind == HandoverKind.ASSIGN:
+        case.lead_officer = by
+        case.save(update_fields=["lead_officer", "updated_at"])
+    elif accept and handover.kind == HandoverKind.TRANSFER:
+        assert handover.to_organisation is not None  # noqa: S101 - checked on create
+        case.district = handover.to_organisation.area
+        case.lead_officer = None
+        case.save(update_fields=["district", "lead_officer", "updated_at"])
+    elif accept and handover.kind == HandoverKind.REFER:
+        assert handover.to_organisation is not None  # noqa: S101 - checked on create
+        if not case.shares.filter(
+            organisation=handover.to_organisation, revoked_at__isnull=True
+        ).exists():
+            CaseShare.objects.create(
+                case=case,
+                organisation=handover.to_organisation,
+                reason=handover.reason[:300],
+                shared_by=handover.by,
+            )
+    _audit(by, case, f"handover {handover.kind} {handover.status}")
+    return handover
+
+
+# --- evidence and tasks ----------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    case: Case,
+    by: Any,
+    kind: str,
+    description: str,
+    holder: str,
+    data: bytes | None = None,
+) -> Evidence:
+    """Files are stored encrypted and never re-encoded: the SHA-256 is of the
+    bytes as received, so the chain of custody can prove they did not change."""
+    from ahtc.portal.files import MAX_FILE_BYTES, CleanFile, sniff, store_encrypted
+
+    if not description.strip():
+        raise CaseError(_("Describe the item."))
+    stored_name = file_kind = digest = ""
+    size = None
+    if data:
+        if len(data) > MAX_FILE_BYTES:
+            raise CaseError(_("Each file must be smaller than 8 MB."))
+        file_kind = sniff(data[:16]) or "bin"
+        stored_name, digest = store_encrypted(CleanFile(file_kind, data))
+        size = len(data)
+    evidence = Evidence.objects.create(
+        case=case,
+        number=_next_number(case.evidence),
+        kind=kind,
+        description=description,
+        stored_name=stored_name,
+        content_type=file_kind,
+        size=size,
+        sha256=digest,
+        added_by=by,
+    )
+    CustodyEntry.objects.create(evidence=evidence, action="collected", holder=holder, by=by)
+    _audit(by, case, "evidence added", AuditAction.CREATE)
+    return evidence
+
+
+@transaction.atomic
+def custody_add(
+    *, evidence: Evidence, by: Any, action: str, holder: str, note: str = ""
+) -> CustodyEntry:
+    if not holder.strip():
+        raise CaseError(_("Say who holds the item now."))
+    entry = CustodyEntry.objects.create(
+        evidence=evidence, action=action, holder=holder.strip(), note=note.strip(), by=by
+    )
+    _audit(by, evidence.case, f"custody {action}")
+    return entry
+
+
+@transaction.atomic
+def task_add(*, case: Case, by: Any, title: str, assignee: Any, due: dt.date) -> Task:
+    scope = user_scope(assignee)
+    if not any(
+        scope.permits(p, case.district)
+        for p in (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED, Perm.PROSECUTE)
+    ):
+        raise CaseError(_("Choose someone who works on cases in this district."))
+    task = Task.objects.create(case=case, title=title, assignee=assignee, due=due, added_by=by)
+    _audit(by, case, "task added")
+    return task
+
+
+@transaction.atomic
+def task_done(*, task: Task, by: Any) -> Task:
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.done_by = by
+        task.save(update_fields=["done_at", "done_by", "updated_at"])
+        _audit(by, task.case, "task done")
+    return task
+
+
+@transaction.atomic
+def saved_search_save(*, user: Any, name: str, query: str) -> SavedSearch:
+    name = name.strip()[:80]
+    if not name:
+        raise CaseError(_("Give the search a name."))
+    search, _created = SavedSearch.objects.update_or_create(
+        user=user, name=name, defaults={"query": query[:500]}
+    )
+    return search
