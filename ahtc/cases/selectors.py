@@ -84,6 +84,10 @@ class CaseAccess:
     override_consent: bool
     export: bool
 
+    @property
+    def manage_or_prosecute(self) -> bool:
+        return self.manage or self.prosecute
+
 
 def case_access(user: Any, case: Case) -> CaseAccess:
     scope = user_scope(user)

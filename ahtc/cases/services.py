@@ -70,7 +70,7 @@ class CaseError(ValueError):
 
     def __init__(self, message: str | Promise) -> None:
         super().__init__(str(message))
-        self.message = message
+        self.message = str(message)
 
 
 def _audit(by: Any, case: Case, reason: str, action: AuditAction = AuditAction.UPDATE) -> None:

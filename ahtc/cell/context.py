@@ -21,12 +21,23 @@ class NavItem:
     label: str | Promise
     url_name: str
     perm: Perm
+    any_of: tuple[Perm, ...] = ()  # and at least one of these, if given
+
+    def shown_to(self, scope: Any) -> bool:
+        return bool(scope.has_perm_anywhere(self.perm)) and (
+            not self.any_of or any(scope.has_perm_anywhere(p) for p in self.any_of)
+        )
+
+
+CASE_WORKERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED, Perm.PROSECUTE)
 
 
 # Later issues append their pages here (intake, cases, victims, reports ...).
 NAVIGATION: list[NavItem] = [
     NavItem(_("Overview"), "cell:home", Perm.VIEW_WORKSPACE),
     NavItem(_("Citizen reports"), "cell:intake", Perm.TRIAGE_TIPS),
+    NavItem(_("Cases"), "cell:cases", Perm.VIEW_WORKSPACE, CASE_WORKERS),
+    NavItem(_("Due and overdue"), "cell:cases_due", Perm.VIEW_WORKSPACE, CASE_WORKERS),
     NavItem(_("Record a call"), "cell:record_call", Perm.RECORD_CALLS),
     NavItem(_("Help pages"), "cell:content", Perm.PUBLISH_CONTENT),
     NavItem(_("Organisations"), "cell:organisations", Perm.VIEW_AREA),
@@ -54,7 +65,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
             "active": request.path == reverse(item.url_name),
         }
         for item in NAVIGATION
-        if scope.has_perm_anywhere(item.perm)
+        if item.shown_to(scope)
     ]
     districts = list(districts_for_user(user).only("code", "name_en", "name_ur"))
     code = current_area_code(request)

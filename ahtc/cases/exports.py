@@ -1,0 +1,191 @@
+"""Exports: the case list (CSV, XLSX) without identities, and the case summary PDF.
+
+Every export is audited with the number of rows, never their content. The
+PDF shows pseudonyms unless the user may see identities, asked for them, and
+the case is not marked identity-withheld.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ahtc.cases.countries import COUNTRY_NAMES
+from ahtc.cases.models import PROTECTED_ROLES, SUSPECT_ROLES, Case, VerdictOutcome
+from ahtc.cases.selectors import CaseAccess
+from ahtc.cases.services import case_route
+from ahtc.core.audit import audit_record
+from ahtc.core.models import AuditAction
+
+COLUMNS = [
+    ("reference", "reference"),
+    ("district", "district_code"),
+    ("year", "year"),
+    ("opened", "opened_on"),
+    ("offence date", "offence_date"),
+    ("origin", "origin"),
+    ("status", "status"),
+    ("classification", "classification"),
+    ("agency", "agency"),
+    ("victims", "victims"),
+    ("accused", "accused"),
+    ("arrests", "arrests"),
+    ("FIRs", "fir_count"),
+    ("convictions", "convictions"),
+]
+
+
+def export_rows(cases: QuerySet[Case]) -> list[list[Any]]:
+    """One row per case, codes not labels (stable for analysis), no names."""
+    rows = (
+        cases.order_by()
+        .annotate(
+            victims=Count(
+                "parties",
+                filter=Q(parties__role__in=[str(r) for r in PROTECTED_ROLES]),
+                distinct=True,
+            ),
+            accused=Count(
+                "parties",
+                filter=Q(parties__role__in=[str(r) for r in SUSPECT_ROLES]),
+                distinct=True,
+            ),
+            arrests=Count("parties__arrests", distinct=True),
+            fir_count=Count("firs", distinct=True),
+            convictions=Count(
+                "parties__verdicts",
+                filter=Q(parties__verdicts__outcome=VerdictOutcome.CONVICTED),
+                distinct=True,
+            ),
+        )
+        .values(
+            "reference",
+            "district__code",
+            "year",
+            "created_at",
+            "offence_date",
+            "origin",
+            "status",
+            "classification",
+            "agency",
+            "victims",
+            "accused",
+            "arrests",
+            "fir_count",
+            "convictions",
+        )
+        .order_by("-year", "-number")
+    )
+    out = []
+    for r in rows:
+        out.append(
+            [
+                r["reference"],
+                r["district__code"],
+                r["year"],
+                timezone.localtime(r["created_at"]).date().isoformat(),
+                r["offence_date"].isoformat() if r["offence_date"] else "",
+                r["origin"],
+                r["status"],
+                r["classification"],
+                r["agency"],
+                r["victims"],
+                r["accused"],
+                r["arrests"],
+                r["fir_count"],
+                r["convictions"],
+            ]
+        )
+    return out
+
+
+def _safe_cell(value: Any) -> Any:
+    """Defuse spreadsheet formulas in text cells (CSV injection)."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def case_list_export(*, user: Any, cases: QuerySet[Case], fmt: str) -> HttpResponse:
+    rows = export_rows(cases)
+    header = [name for name, _key in COLUMNS]
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("cases")
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_safe_cell(v) for v in row])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(header)
+        writer.writerows([[_safe_cell(v) for v in row] for row in rows])
+        response = HttpResponse(text.getvalue().encode("utf-8-sig"), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type="cases.case",
+        reason=f"case list {fmt}, {len(rows)} rows, no identities",
+    )
+    return response
+
+
+def case_summary_pdf(
+    *, request: HttpRequest, case: Case, access: CaseAccess, identity: bool
+) -> HttpResponse:
+    from weasyprint import HTML
+
+    identity = identity and not case.identity_withheld
+    parties = list(case.parties.select_related("person"))
+    for party in parties:
+        label = party.pseudonym
+        if identity and party.person is not None:
+            names = " / ".join(n for n in (party.person.name_latin, party.person.name_urdu) if n)
+            label = f"{label}: {names}" if names else label
+        elif party.person is None:
+            label = f"{label}: {party.organisation_name}"
+        party.label = label  # type: ignore[attr-defined]
+    decision = case.decisions.prefetch_related("provisions").first()
+    context = {
+        "case": case,
+        "parties": parties,
+        "identity": identity,
+        "decision": decision,
+        "route": [COUNTRY_NAMES.get(c, c) for c in case_route(case)],
+        "firs": case.firs.select_related("police_station").prefetch_related("provisions"),
+        "hearings": case.hearings.all(),
+        "verdicts": [v for p in parties for v in p.verdicts.select_related("provision")],
+        "challan": case.challan_items.all(),
+        "generated": timezone.localtime(),
+        "by": request.user,
+    }
+    html = render_to_string("cases/summary_pdf.html", context, request=request)
+    pdf = HTML(string=html).write_pdf()
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target=case,
+        area_code=case.district.code,
+        reason="summary PDF with identities" if identity else "summary PDF, identities withheld",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
