@@ -83,12 +83,19 @@ def build_content(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_cases(ctx: DemoContext) -> None:
+    from ahtc.demo.cases import build_cases as build
+
+    build(ctx)
+
+
 BUILDERS: list[Callable[[DemoContext], None]] = [
     build_areas,
     build_organisations,
     build_personas,
     build_tips,
     build_content,
+    build_cases,
 ]
 
 
