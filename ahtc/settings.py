@@ -314,6 +314,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "ahtc.cases.models.Status"},
 }
 
 # Logs never carry request addresses or bodies: the default Django request

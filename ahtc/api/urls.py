@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from ahtc.api import views
+from ahtc.cases import api as cases
 
 app_name = "api"
 urlpatterns = [
@@ -24,4 +25,12 @@ urlpatterns = [
     path("areas/<str:code>/", views.AreaDetail.as_view(), name="area"),
     path("organisations/", views.OrganisationList.as_view(), name="organisations"),
     path("organisations/<int:pk>/", views.OrganisationDetail.as_view(), name="organisation"),
+    path("cases/", cases.CaseList.as_view(), name="cases"),
+    path("cases/<str:reference>/", cases.CaseDetail.as_view(), name="case"),
+    path(
+        "cases/<str:reference>/transition/",
+        cases.CaseTransition.as_view(),
+        name="case_transition",
+    ),
+    path("legal-provisions/", cases.ProvisionList.as_view(), name="legal_provisions"),
 ]

@@ -19,7 +19,14 @@ from ahtc.geography.models import Area, AreaLevel
 class ApiRoot(APIView):
     @extend_schema(exclude=True)
     def get(self, request: Request) -> Response:
-        names = ["api:schema", "api:me", "api:areas", "api:organisations"]
+        names = [
+            "api:schema",
+            "api:me",
+            "api:areas",
+            "api:organisations",
+            "api:cases",
+            "api:legal_provisions",
+        ]
         return Response({name.split(":")[1]: reverse(name, request=request) for name in names})
 
 
