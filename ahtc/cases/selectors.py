@@ -1,7 +1,8 @@
 """Who may see and do what with a case. Every case read goes through here.
 
 - Cell staff with MANAGE_CASES see and run every case of their districts.
-- An investigating officer sees and runs the cases they lead.
+- An investigating officer sees and runs the cases they lead, and sees a case
+  while a task on it is assigned to them.
 - A partner agency (VIEW_SHARED, PROSECUTE) sees a case only while it is
   shared with their organisation, or while a handover to them awaits an answer;
   a revoked share hides it on the next request.
@@ -43,6 +44,10 @@ def _pending_handover(user: Any) -> Exists:
     )
 
 
+def _open_task_for(user: Any) -> Exists:
+    return Exists(Task.objects.filter(case=OuterRef("pk"), assignee=user, done_at__isnull=True))
+
+
 def managed_cases_q(user: Any) -> Q:
     scope = user_scope(user)
     return scope.q(Perm.MANAGE_CASES, "district__path") | (
@@ -55,6 +60,8 @@ def cases_for_user(user: Any) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     query = managed_cases_q(user)
+    # An officer given a task on a case sees it while the task is open.
+    query |= scope.q(Perm.INVESTIGATE, "district__path") & Q(_open_task_for(user))
     if user.organisation_id:
         for perm in PARTNER_PERMS:
             query |= scope.q(perm, "district__path") & Q(_active_share(user.organisation_id))

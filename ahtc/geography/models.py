@@ -156,4 +156,8 @@ class PoliceStation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
         return in_language(en=self.name_en, ur=self.name_ur)
