@@ -83,6 +83,16 @@ def catalogue_load(model: Any, lines: Iterable[str]) -> tuple[int, int]:
     return created, updated
 
 
+def catalogue_ensure() -> None:
+    """Load the shipped catalogue if the table is empty (a flushed test database,
+    a fresh demo); normally migration cases/0002 has loaded it."""
+    from ahtc.cases.models import LegalProvision
+
+    if not LegalProvision.objects.exists():
+        with CATALOGUE_CSV.open(encoding="utf-8") as fh:
+            catalogue_load(LegalProvision, fh)
+
+
 def provisions_in_force(on: dt.date | None = None) -> QuerySet[Any]:
     from ahtc.cases.models import LegalProvision
 

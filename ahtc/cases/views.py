@@ -210,6 +210,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
         if tip is None:
             raise Http404
     initial: dict[str, Any] = {}
+    if districts.count() == 1:
+        initial["district"] = districts.first()
     if tip is not None:
         initial = {
             "district": tip.district,

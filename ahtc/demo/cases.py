@@ -22,6 +22,7 @@ from django.utils import timezone
 from ahtc.accounts.models import Organisation
 from ahtc.cases import services as s
 from ahtc.cases.classification import Answers
+from ahtc.cases.legal import catalogue_ensure
 from ahtc.cases.models import (
     Case,
     ChallanItem,
@@ -792,6 +793,7 @@ class _Runner:
 def build_cases(ctx: DemoContext) -> None:
     if Case.objects.exists():
         return
+    catalogue_ensure()
     runner = _Runner(ctx)
     agent = runner._person(sex=Sex.MASCULINE, age=44)  # one agent in several cases
     for index, story in enumerate(STORIES):

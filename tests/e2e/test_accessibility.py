@@ -100,6 +100,13 @@ OFFICER_PAGES = [
     "/cell/organisations/",
     "/cell/intake/",
     "intake-detail",  # the first report linked from /cell/intake/
+    "/cell/cases/",
+    "/cell/cases/due/",
+    "/cell/cases/new/",
+    "case",  # a case under investigation, and its forms:
+    "case:classify/",
+    "case:parties/",
+    "case:fir/",
 ]
 ADMIN_PAGES = ["/cell/users/", "/cell/audit/", "/cell/areas/import/"]
 
@@ -141,6 +148,12 @@ def test_officer_workspace_page(page, live_server, path, language):
         assert href is not None
         assert re.fullmatch(r"/cell/intake/\d+/", href), href
         page.goto(href)
+    elif path.startswith("case"):
+        page.goto("/cell/cases/?view=district&status=investigation")
+        href = page.locator("main table a.ref").first.get_attribute("href")
+        assert href is not None
+        assert re.fullmatch(r"/cell/cases/MBD-\d{4}-\d{4}/", href), href
+        page.goto(href + path.partition(":")[2])
     else:
         page.goto(path)
     assert_no_violations(page, language)
