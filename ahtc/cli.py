@@ -5,6 +5,7 @@ ahtc demo                    migrate, load the demo data, print sign-ins
 ahtc migrate                 apply database migrations
 ahtc createuser NAME ...     create a staff user with a role
 ahtc areas import FILE       load an area hierarchy from CSV
+ahtc legal import FILE | list [--on DATE]   the dated legal catalogue
 ahtc genkey | rotate-keys    field-encryption keys
 ahtc totp USERNAME           current code of a demo persona
 ahtc manage ...              any Django management command
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("genkey", help="print a new field-encryption key")
     sub.add_parser("rotate-keys", help="re-encrypt identity fields under the newest key")
-    for name in ("createuser", "areas", "totp", "manage"):
+    for name in ("createuser", "areas", "legal", "totp", "manage"):
         sub.add_parser(name, add_help=False)
     args, rest = parser.parse_known_args(argv)
     _django()

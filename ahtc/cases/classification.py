@@ -148,7 +148,7 @@ class Flag(models.TextChoices):
     KIDNAPPING_REVIEW = "kidnapping_review", _("Kidnapping: review for trafficking")
     AGE_UNPROVEN = (
         "age_unproven",
-        _("Age has no documentary or medical evidence: child and adult rules differ"),
+        _("Age is unknown or has no documentary or medical evidence: child and adult rules differ"),
     )
     VICTIM_NON_PUNISHABLE = (
         "victim_non_punishable",
@@ -334,7 +334,7 @@ def suggest(a: Answers) -> Suggestion:
     classification = next(
         (by_classification[r] for r in PRIORITY if r in by_classification), Classification.OTHER
     )
-    if a.age_years is not None and a.age_evidence in {AgeEvidence.NONE, AgeEvidence.STATED}:
+    if a.age_years is None or a.age_evidence in {AgeEvidence.NONE, AgeEvidence.STATED}:
         flags.append(Flag.AGE_UNPROVEN)
     if classification in TRAFFICKING:
         flags.append(Flag.VICTIM_NON_PUNISHABLE)

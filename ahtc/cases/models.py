@@ -370,7 +370,7 @@ class Arrest(TimeStampedModel):
 
 
 class ChallanItemKind(models.TextChoices):
-    STATEMENTS = "statements", _("statements of the accused (s.161 CrPC)")
+    STATEMENTS = "statements", _("statements recorded by the police (s.161 CrPC)")
     VICTIM_STATEMENT = "victim_statement", _("the victim's statement (s.164 CrPC)")
     MEDICAL = "medical", _("medical reports")
     DOCUMENTS = "documents", _("documents (passports, receipts, bank records)")
@@ -557,6 +557,7 @@ class Handover(TimeStampedModel):
         max_length=10, choices=HandoverStatus.choices, default=HandoverStatus.PENDING
     )
     answer_reason = models.CharField(_("reason for the answer"), max_length=500, blank=True)
+    consent_overridden = models.BooleanField(default=False, editable=False)
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     answered_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

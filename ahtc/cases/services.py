@@ -265,8 +265,6 @@ def classification_decide(
         )
     reason = override_reason.strip()
     departs = classification != suggestion.classification or agency != suggestion.agency
-    if departs and not reason:
-        raise CaseError(_("You chose differently from the suggestion: give the reason."))
     if (
         classification == Classification.LABOUR_VIOLATION
         and Flag.POSSIBLE_FORCED_LABOUR in suggestion.flags
@@ -275,6 +273,8 @@ def classification_decide(
         raise CaseError(
             _("Forced-labour indicators were found: say why this is only a labour-law violation.")
         )
+    if departs and not reason:
+        raise CaseError(_("You chose differently from the suggestion: give the reason."))
     decision = ClassificationDecision.objects.create(
         case=case,
         engine_version=ENGINE_VERSION,
@@ -446,7 +446,10 @@ def transition_problems(case: Case, to: str) -> list[str | Promise]:
         outcomes = set(Verdict.objects.filter(party__case=case).values_list("outcome", flat=True))
         if to == S.CONVICTED and VerdictOutcome.CONVICTED not in outcomes:
             problems.append(_("Record the verdict of conviction first."))
-        if to == S.ACQUITTED and (not outcomes or outcomes != {VerdictOutcome.ACQUITTED}):
+        unjudged = case.parties.filter(role__in=_suspect_roles(), verdicts__isnull=True)
+        if to == S.ACQUITTED and (
+            not outcomes or outcomes != {VerdictOutcome.ACQUITTED} or unjudged.exists()
+        ):
             problems.append(_("Record an acquittal for every accused first."))
         if to == S.COMPOUNDED and VerdictOutcome.COMPOUNDED not in outcomes:
             problems.append(_("Record the compounding in the verdicts first."))
@@ -749,6 +752,7 @@ def handover_create(
         raise CaseError(_("Give a reason."))
     if case.handovers.filter(status=HandoverStatus.PENDING, kind=kind).exists():
         raise CaseError(_("A handover of this kind is already waiting for an answer."))
+    overridden = False
     if kind == HandoverKind.ASSIGN:
         scope = user_scope(to_user) if to_user is not None else None
         if scope is None or not (
@@ -769,7 +773,7 @@ def handover_create(
     else:
         if to_organisation is None or to_organisation.kind == OrganisationKind.POLICE_AHTC:
             raise CaseError(_("Choose a partner agency."))
-        _consent_gate(
+        overridden = _consent_gate(
             case=case,
             by=by,
             purpose=ConsentPurpose.SHARING,
@@ -780,6 +784,7 @@ def handover_create(
         to_user = None
     handover = Handover.objects.create(
         case=case,
+        consent_overridden=kind == HandoverKind.REFER and overridden,
         kind=kind,
         to_user=to_user,
         to_organisation=to_organisation,
@@ -810,6 +815,18 @@ def handover_answer(*, handover: Handover, by: Any, accept: bool, reason: str = 
         raise CaseError(_("This handover is not waiting for your answer."))
     if not accept and not reason.strip():
         raise CaseError(_("Say why you reject it."))
+    if (
+        accept
+        and handover.kind == HandoverKind.REFER
+        and not handover.consent_overridden
+        and missing_consent(handover.case, ConsentPurpose.SHARING, handover.to_organisation)
+    ):
+        raise CaseError(
+            _(
+                "The victim's consent to share was withdrawn after this referral was sent; "
+                "it cannot be accepted. Ask the cell."
+            )
+        )
     handover.status = HandoverStatus.ACCEPTED if accept else HandoverStatus.REJECTED
     handover.answer_reason = reason.strip()[:500]
     handover.answered_by = by

@@ -414,7 +414,8 @@ def party_add(request: HttpRequest, reference: str) -> HttpResponse:
             for kind in (IdentifierKind.CNIC, IdentifierKind.PHONE, IdentifierKind.PASSPORT):
                 if data.get(kind):
                     identifier_add(person=person, kind=kind, raw=data[kind], by=user)
-            for alias in [a.strip() for a in data.get("aliases", "").split(",") if a.strip()]:
+            raw_aliases = data.get("aliases", "").replace("،", ",")  # Urdu comma too
+            for alias in [a.strip() for a in raw_aliases.split(",") if a.strip()]:
                 person.aliases.create(name=alias)
         return s.party_add(
             case=case,

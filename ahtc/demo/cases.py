@@ -513,15 +513,17 @@ class _Runner:
                 )
             )
         suspects = []
-        for i, role in enumerate(story.suspects):
-            if role == "BrokerTravelAgent" and agent is not None and i == 0:
-                suspects.append(s.party_add(case=case, by=self.officer, role=role, person=agent))
+        for i, suspect_role in enumerate(story.suspects):
+            if suspect_role == "BrokerTravelAgent" and agent is not None and i == 0:
+                suspects.append(
+                    s.party_add(case=case, by=self.officer, role=suspect_role, person=agent)
+                )
             else:
                 suspects.append(
                     s.party_add(
                         case=case,
                         by=self.officer,
-                        role=role,
+                        role=suspect_role,
                         person=self._person(sex=Sex.MASCULINE, age=30 + rng.randrange(25)),
                     )
                 )
@@ -742,6 +744,7 @@ class _Runner:
             )
             return case
         provision = LegalProvision.objects.filter(fir__case=case).order_by("code").first()
+        assert provision is not None  # noqa: S101 - every FIR has a section
         judgment = fir_day + dt.timedelta(days=180)
         for suspect in suspects:
             convicted = story.verdict == VerdictOutcome.CONVICTED

@@ -24,6 +24,7 @@ def token_client(user: User) -> APIClient:
     client = APIClient()
     token, _created = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.cookies["ahtc_lang"] = "en"
     return client
 
 

@@ -18,7 +18,7 @@ from ahtc.accounts.models import OrganisationKind, User
 from ahtc.accounts.roles import Role
 from ahtc.cases import services
 from ahtc.cases.models import Case, ConsentPurpose, PartyRole, Status
-from ahtc.cases.tests.conftest import Flow
+from ahtc.cases.tests.conftest import CONSENT_DATE, Flow
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
 from ahtc.people.models import Person
 from ahtc.portal.models import Tip, TipStatus
@@ -117,7 +117,7 @@ def test_partner_sees_only_while_shared_and_never_names(
         by=officer_mbdin,
         purpose=ConsentPurpose.SHARING,
         method="written",
-        given_on=named_case.offence_date,
+        given_on=CONSENT_DATE,
     )
     share = services.case_share(
         case=named_case, organisation=fia_org, by=officer_mbdin, reason="route abroad"

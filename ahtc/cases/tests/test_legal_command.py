@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from ahtc.cases.legal import CATALOGUE_CSV
+from ahtc.cases.models import LegalProvision
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_on_a_date_leaves_out_omitted_sections() -> None:
+    out = io.StringIO()
+    call_command("legal", "list", "--on", "2020-01-01", stdout=out)
+    assert "PPC-369A" not in out.getvalue()
+    assert "PTPA-3-1" in out.getvalue()
+    assert "section number not verified" in out.getvalue()
+
+
+def test_new_version_of_a_section_is_added_by_date(tmp_path: Path) -> None:
+    header = CATALOGUE_CSV.read_text(encoding="utf-8").splitlines()[0]
+    new = tmp_path / "update.csv"
+    new.write_text(
+        header
+        + "\nPTPA-3-1,PTPA 2018,3(1),Trafficking in persons (amended),,Up to 10 years,,"
+        + "no,no,2030-01-01,,test amendment\n",
+        encoding="utf-8",
+    )
+    call_command("legal", "import", str(new), "--dry-run", stdout=io.StringIO())
+    assert LegalProvision.objects.filter(code="PTPA-3-1").count() == 1
+    call_command("legal", "import", str(new), stdout=io.StringIO())
+    assert LegalProvision.objects.filter(code="PTPA-3-1").count() == 2
+
+
+def test_bad_file_saves_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,act\nX,Y\n", encoding="utf-8")
+    before = LegalProvision.objects.count()
+    with pytest.raises(CommandError, match="missing columns"):
+        call_command("legal", "import", str(bad))
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("legal", "import", str(tmp_path / "missing.csv"))
+    assert LegalProvision.objects.count() == before
