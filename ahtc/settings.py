@@ -332,6 +332,9 @@ LOGGING = {
         "django.server": {"handlers": ["null"], "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["null"], "propagate": False},
+        # WeasyPrint reports each rendering step at INFO; keep warnings only.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

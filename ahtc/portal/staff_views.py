@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from ahtc.accounts.decorators import staff_view
 from ahtc.accounts.models import User
 from ahtc.accounts.roles import Perm
-from ahtc.accounts.selectors import districts_for_user
+from ahtc.accounts.selectors import districts_for_user, user_scope
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.portal.duplicates import possible_duplicates
@@ -145,6 +145,8 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "thread": tip.messages.select_related("author").prefetch_related("attachments"),
         "triage": triage,
         "reply": reply,
+        "can_open_case": user_scope(request.user).permits(Perm.MANAGE_CASES, tip.district),
+        "cases": tip.cases.all(),
     }
     return render(request, "portal/staff/intake_detail.html", context)
 

@@ -463,3 +463,15 @@ def test_case_list_query_count_does_not_grow_with_cases(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("cell:cases") + "?view=district")
     assert response.content.decode().count("/cell/cases/MBD-") >= 23
+
+
+def test_intake_page_offers_to_open_a_case_and_lists_it_after(
+    login_as: Callable[[User], Client], officer_mbdin: User, make_case: Callable[..., Case]
+) -> None:
+    tip = _tip()
+    client = login_as(officer_mbdin)
+    page = client.get(reverse("cell:intake_detail", args=[tip.pk])).content.decode()
+    assert f"/cell/cases/new/?tip={tip.pk}" in page
+    case = make_case(origin="tip", tip=tip)
+    page = client.get(reverse("cell:intake_detail", args=[tip.pk])).content.decode()
+    assert case.reference in page
