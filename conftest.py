@@ -6,7 +6,7 @@ labour_liaison, provincial_monitor, plus a cell head and an administrator.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -141,3 +141,51 @@ def login_as(client: Client) -> Callable[[User], Client]:
         return client
 
     return login
+
+
+def _audit_triggers(action: str) -> None:
+    """Drop or (re)create the database triggers that make the audit log append-only.
+
+    The triggers come from migration core/0002. They must be in force while a
+    test runs, but they also refuse the flush with which a transactional test
+    ends; so they are dropped just before the flush and restored after it.
+    """
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("ahtc.core.migrations.0002_audit_append_only")
+    vendor = connection.vendor
+    statements = list(migration.DROP.get(vendor, []))
+    if action == "create":
+        statements += {"sqlite": migration.SQLITE, "postgresql": migration.POSTGRESQL}.get(
+            vendor, []
+        )
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def _audit_log_restored(django_db_blocker: Any) -> Iterator[None]:
+    yield
+    with django_db_blocker.unblock():
+        _audit_triggers("create")
+        # The flush also emptied the reference data every other test expects.
+        from ahtc.cases.legal import catalogue_ensure
+
+        if not Area.objects.exists():
+            area_import_csv(source="punjab")
+        catalogue_ensure()
+
+
+@pytest.fixture
+def transactional_db(_audit_log_restored: None, transactional_db: None) -> Iterator[None]:
+    """pytest-django's transactional_db, with the audit triggers out of the flush's way.
+
+    Fixtures tear down in reverse order of setup: this one drops the
+    triggers, then the original flushes every table, then
+    _audit_log_restored (set up first) puts the triggers back.
+    """
+    yield
+    _audit_triggers("drop")

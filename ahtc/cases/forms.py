@@ -343,6 +343,12 @@ class VerdictForm(forms.Form):
         self.fields["provision"].label_from_instance = lambda p: p.label  # type: ignore[attr-defined]
 
 
+class CompensationForm(forms.Form):
+    amount_pkr = forms.IntegerField(
+        label=_("Compensation paid so far (PKR)"), min_value=0, max_value=10**12
+    )
+
+
 class ConsentForm(forms.Form):
     party = PartyChoiceField(label=_("Victim"), queryset=Party.objects.none())
     purpose = forms.ChoiceField(label=_("Consents to"), choices=ConsentPurpose.choices)

@@ -40,6 +40,7 @@ from ahtc.cases.models import (
     PartyRole,
     SavedSearch,
     Task,
+    Verdict,
 )
 from ahtc.cases.selectors import (
     CaseAccess,
@@ -700,6 +701,28 @@ def verdict_add(request: HttpRequest, reference: str) -> HttpResponse:
         title=_("Record a verdict"),
         anchor="proceedings",
         done=_("Verdict recorded."),
+    )
+
+
+@staff_view(CASE_WORK)
+def compensation_update(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    case, _access = _load(request, reference)
+    verdict = Verdict.objects.filter(party__case=case, pk=pk).first()
+    if verdict is None:
+        raise Http404
+    return _action(
+        request,
+        reference,
+        need="manage_or_prosecute",
+        build=lambda c, a, r: f.CompensationForm(
+            _post(r)[0], initial={"amount_pkr": verdict.compensation_paid_pkr}
+        ),
+        handle=lambda case, d, a, r: s.compensation_paid(
+            verdict=verdict, by=r.user, amount_pkr=d["amount_pkr"]
+        ),
+        title=_("Record compensation paid"),
+        anchor="proceedings",
+        done=_("Compensation payment recorded."),
     )
 
 

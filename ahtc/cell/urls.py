@@ -32,6 +32,11 @@ urlpatterns = [
     path("cases/<str:reference>/challan/", cases.challan_action, name="case_challan"),
     path("cases/<str:reference>/hearings/", cases.hearing_add, name="case_hearing"),
     path("cases/<str:reference>/verdicts/", cases.verdict_add, name="case_verdict"),
+    path(
+        "cases/<str:reference>/verdicts/<int:pk>/compensation/",
+        cases.compensation_update,
+        name="case_compensation",
+    ),
     path("cases/<str:reference>/consent/", cases.consent_add, name="case_consent"),
     path(
         "cases/<str:reference>/consent/<int:pk>/withdraw/",

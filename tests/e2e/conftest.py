@@ -72,48 +72,6 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def _audit_triggers(action: str) -> None:
-    """Drop or (re)create the database triggers that make the audit log append-only.
-
-    The triggers come from migration core/0002. They must be in force while a
-    test runs, but they also refuse the flush with which a transactional test
-    ends; so they are dropped just before the flush and restored after it.
-    """
-    import importlib
-
-    from django.db import connection
-
-    migration = importlib.import_module("ahtc.core.migrations.0002_audit_append_only")
-    vendor = connection.vendor
-    statements = list(migration.DROP.get(vendor, []))
-    if action == "create":
-        statements += {"sqlite": migration.SQLITE, "postgresql": migration.POSTGRESQL}.get(
-            vendor, []
-        )
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
-@pytest.fixture
-def _audit_log_restored(django_db_blocker) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        _audit_triggers("create")
-
-
-@pytest.fixture
-def transactional_db(_audit_log_restored: None, transactional_db: None) -> Iterator[None]:
-    """pytest-django's transactional_db, with the audit triggers out of the flush's way.
-
-    Fixtures tear down in reverse order of setup: this one drops the
-    triggers, then the original flushes every table, then
-    _audit_log_restored (set up first) puts the triggers back.
-    """
-    yield
-    _audit_triggers("drop")
-
-
 @pytest.fixture
 def demo(transactional_db: None) -> object:
     from ahtc.demo.build import demo_build

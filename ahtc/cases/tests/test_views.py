@@ -475,3 +475,28 @@ def test_intake_page_offers_to_open_a_case_and_lists_it_after(
     case = make_case(origin="tip", tip=tip)
     page = client.get(reverse("cell:intake_detail", args=[tip.pk])).content.decode()
     assert case.reference in page
+
+
+def test_compensation_paid_is_updated_but_never_above_the_order(
+    login_as: Callable[[User], Client], case: Case, officer_mbdin: User, flow: Flow
+) -> None:
+    import datetime as dt
+
+    flow.victim(case, consents=(ConsentPurpose.STATEMENT, ConsentPurpose.MEDICAL))
+    flow.reach(case, Status.TRIAL)
+    accused = next(p for p in case.parties.all() if p.is_suspect)
+    verdict = services.verdict_add(
+        party=accused,
+        by=officer_mbdin,
+        provision=flow.fir_provision(case),
+        date=dt.date(2025, 1, 10),
+        outcome="convicted",
+        prison_months=24,
+        compensation_ordered_pkr=300_000,
+    )
+    client = login_as(officer_mbdin)
+    too_much = client.post(url("case_compensation", case, verdict.pk), {"amount_pkr": 400_000})
+    assert "More compensation is paid than was ordered" in too_much.content.decode()
+    client.post(url("case_compensation", case, verdict.pk), {"amount_pkr": 150_000})
+    verdict.refresh_from_db()
+    assert verdict.compensation_paid_pkr == 150_000
