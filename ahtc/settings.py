@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "ahtc.accounts",
     "ahtc.people",
     "ahtc.cases",
+    "ahtc.victims",
     "ahtc.api",
     "ahtc.portal",
     "ahtc.cell",

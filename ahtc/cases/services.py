@@ -61,6 +61,7 @@ from ahtc.cases.models import (
 from ahtc.cases.references import case_reference
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
+from ahtc.core.sequence import next_in_sequence
 from ahtc.geography.models import Area, PoliceStation
 from ahtc.people.models import Person
 
@@ -101,16 +102,12 @@ def case_open(
     if origin == Origin.REFERRAL and referred_by is None:
         raise CaseError(_("Say which agency referred the case."))
     year = (opened_on or timezone.localdate()).year
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
-        district=district, year=year
-    )
-    counter.last += 1
-    counter.save(update_fields=["last"])
+    number = next_in_sequence(CaseCounter, district=district, year=year)
     case = Case.objects.create(
-        reference=case_reference(district.code, year, counter.last),
+        reference=case_reference(district.code, year, number),
         district=district,
         year=year,
-        number=counter.last,
+        number=number,
         title=title,
         summary=summary,
         origin=origin,

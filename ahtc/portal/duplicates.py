@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from ahtc.core.hashing import keyed_hex
@@ -74,12 +75,20 @@ def indicators_from(text: str) -> set[tuple[str, str]]:
     return found
 
 
+# Sent after a report's indicators are stored, with the phone hashes, so other
+# apps (victim protection) can match them without reading the report.
+indicators_recorded = Signal()
+
+
 def indicators_record(tip: Tip) -> None:
     rows = indicators_from(f"{tip.involved}\n{tip.contact}")
     TipIndicator.objects.bulk_create(
         [TipIndicator(tip=tip, kind=kind, value_hash=value) for kind, value in rows],
         ignore_conflicts=True,
     )
+    phones = {value for kind, value in rows if kind == IndicatorKind.PHONE.value}
+    if phones:
+        indicators_recorded.send(sender=Tip, tip=tip, hashes=phones)
 
 
 @dataclass

@@ -1,0 +1,101 @@
+"""Who may see a victim's protection record, and what a service provider sees.
+
+- Cell staff with *manage cases* see the records of their districts; an
+  investigating officer sees the records of victims in the cases they lead.
+- A service provider never sees the record itself: only the referrals sent to
+  its organisation, while they are open (sent, accepted, delivered), and only
+  the fields the referral needs. The identity is shown to a provider only when
+  the referral needs it, the victim's consent covers it, and the record is not
+  marked identity-withheld.
+- Provincial monitors, committees and other agencies see none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from ahtc.accounts.roles import Perm
+from ahtc.accounts.selectors import user_scope
+from ahtc.core.access import get_scoped_or_404
+from ahtc.victims.models import ProtectionRecord, Referral, ReferralStatus, ServiceConsent
+
+PROVIDER_VISIBLE = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DELIVERED]
+
+
+def records_for_user(user: Any) -> QuerySet[ProtectionRecord]:
+    if not getattr(user, "is_authenticated", False):
+        return ProtectionRecord.objects.none()
+    scope = user_scope(user)
+    led = Q(person__parties__case__lead_officer=user) & scope.q(Perm.INVESTIGATE, "district__path")
+    query = scope.q(Perm.MANAGE_CASES, "district__path") | led
+    return ProtectionRecord.objects.filter(
+        pk__in=ProtectionRecord.objects.filter(query).values("pk")
+    )
+
+
+def record_for_user(user: Any, number: str) -> ProtectionRecord:
+    record = ProtectionRecord.objects.filter(number=number).only("pk").first()
+    return get_scoped_or_404(
+        user=user,
+        scoped=records_for_user(user).select_related("person", "district"),
+        pk=record.pk if record else 0,
+    )
+
+
+@dataclass(frozen=True)
+class RecordAccess:
+    manage: bool
+    identity: bool
+    override_consent: bool
+    export_identity: bool
+
+
+def record_access(user: Any, record: ProtectionRecord) -> RecordAccess:
+    scope = user_scope(user)
+    manage = scope.permits(Perm.MANAGE_CASES, record.district) or scope.permits(
+        Perm.INVESTIGATE, record.district
+    )
+    identity = manage and scope.permits(Perm.VIEW_IDENTITY, record.district)
+    return RecordAccess(
+        manage=manage,
+        identity=identity,
+        override_consent=manage and scope.permits(Perm.CONSENT_OVERRIDE, record.district),
+        export_identity=identity and scope.permits(Perm.EXPORT, record.district),
+    )
+
+
+def provider_referrals_for_user(user: Any) -> QuerySet[Referral]:
+    """Referrals addressed to the user's organisation that are still open to it."""
+    scope = user_scope(user)
+    if not user.is_authenticated or not user.organisation_id:
+        return Referral.objects.none()
+    if not (scope.has_perm_anywhere(Perm.VIEW_SHARED) or scope.has_perm_anywhere(Perm.PROSECUTE)):
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        provider_id=user.organisation_id, status__in=PROVIDER_VISIBLE
+    ).select_related("record", "record__person", "provider")
+
+
+def provider_referral_for_user(user: Any, pk: Any) -> Referral:
+    return get_scoped_or_404(user=user, scoped=provider_referrals_for_user(user), pk=pk)
+
+
+def identity_consented(referral: Referral) -> bool:
+    return ServiceConsent.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id=referral.provider_id),
+        record_id=referral.record_id,
+        service=referral.service,
+        identity=True,
+        withdrawn_at__isnull=True,
+    ).exists()
+
+
+def provider_sees_identity(referral: Referral) -> bool:
+    return (
+        referral.identity_needed
+        and not referral.record.identity_withheld
+        and identity_consented(referral)
+    )

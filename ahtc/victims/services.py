@@ -1,0 +1,523 @@
+"""Writes for victim protection. Keyword-only, atomic, audited; rule breaks
+raise `VictimError` with a message for the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ahtc.accounts.models import Organisation, OrganisationKind
+from ahtc.accounts.roles import Perm
+from ahtc.accounts.selectors import user_scope
+from ahtc.cases.references import CASE_PREFIXES
+from ahtc.core.audit import audit_record
+from ahtc.core.models import AuditAction
+from ahtc.core.sequence import next_in_sequence
+from ahtc.people.models import IdentifierKind, Person
+from ahtc.victims.models import (
+    OPEN_REFERRAL,
+    Compensation,
+    FamilySupport,
+    FollowUp,
+    MissingMigrantFamily,
+    PlanStatus,
+    ProtectionRecord,
+    RecordCounter,
+    Referral,
+    ReferralStatus,
+    RiskAssessment,
+    RiskFactor,
+    RiskLevel,
+    ServiceConsent,
+    ServiceType,
+    SupportPlanItem,
+    VictimIndicator,
+)
+
+FOLLOW_UP_MONTHS = (1, 3, 6, 12)
+RESPOND_WITHIN = dt.timedelta(days=3)
+RESPOND_WITHIN_CHILD = dt.timedelta(days=1)
+
+
+class VictimError(ValueError):
+    def __init__(self, message: str | Promise) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def _audit(
+    by: Any, record: ProtectionRecord, reason: str, action: AuditAction = AuditAction.UPDATE
+) -> None:
+    audit_record(
+        actor=by, action=action, target=record, area_code=record.district.code, reason=reason
+    )
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for dom in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, dom)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def indicators_refresh(record: ProtectionRecord) -> None:
+    """Hash the victim's phone numbers like citizen-report indicators, so a new
+    report naming the same phone raises an alert (signals.py)."""
+    from ahtc.portal.duplicates import indicators_from
+
+    VictimIndicator.objects.filter(record=record).delete()
+    hashes: set[str] = set()
+    for identifier in record.person.identifiers.filter(kind=IdentifierKind.PHONE):
+        hashes |= {value for kind, value in indicators_from(identifier.value) if kind == "phone"}
+    VictimIndicator.objects.bulk_create(
+        [VictimIndicator(record=record, value_hash=value) for value in sorted(hashes)]
+    )
+
+
+@transaction.atomic
+def record_create(
+    *,
+    person: Person,
+    by: Any,
+    child: bool,
+    age_evidence: str = "",
+    trafficking_status: str = "PossibleVictimOfTrafficking",
+    exploitation: Iterable[str] = (),
+    control_methods: Iterable[str] = (),
+    recruitment_method: str = "",
+    recruitment_place: str = "",
+    relationship: str = "",
+    address: str = "",
+    identity_withheld: bool = False,
+    opened_on: dt.date | None = None,
+) -> ProtectionRecord:
+    if ProtectionRecord.objects.filter(person=person).exists():
+        raise VictimError(_("This person already has a protection record."))
+    district = person.source_district
+    day = opened_on or timezone.localdate()
+    number = next_in_sequence(RecordCounter, district=district, year=day.year)
+    prefix = CASE_PREFIXES.get(district.code, district.code)
+    record = ProtectionRecord.objects.create(
+        person=person,
+        district=district,
+        number=f"VIC-{prefix}-{day.year}-{number:04d}",
+        trafficking_status=trafficking_status,
+        exploitation=sorted(set(exploitation)),
+        control_methods=sorted(set(control_methods)),
+        recruitment_method=recruitment_method,
+        recruitment_place=recruitment_place,
+        relationship=relationship,
+        child=child,
+        age_evidence=age_evidence,
+        address=address,
+        identity_withheld=identity_withheld,
+        created_by=by,
+    )
+    if opened_on is not None:
+        ProtectionRecord.objects.filter(pk=record.pk).update(
+            created_at=timezone.make_aware(dt.datetime.combine(opened_on, dt.time(10)))
+        )
+    FollowUp.objects.bulk_create(
+        [FollowUp(record=record, due=_months_later(day, m)) for m in FOLLOW_UP_MONTHS]
+    )
+    indicators_refresh(record)
+    _audit(by, record, "protection record opened", AuditAction.CREATE)
+    if child:
+        _child_protection_draft(record, by)
+    return record
+
+
+def _child_protection_draft(record: ProtectionRecord, by: Any) -> Referral | None:
+    """Children are referred to child protection by default: a draft the officer
+    sends once the guardian's consent is recorded."""
+    cpb = (
+        Organisation.objects.filter(
+            kind=OrganisationKind.CHILD_PROTECTION,
+            is_active=True,
+            area__code__in=[c for c in record.district.path.split("/") if c],
+        )
+        .order_by("-area__path")
+        .first()
+    )
+    if cpb is None:
+        return None
+    return Referral.objects.create(
+        record=record,
+        provider=cpb,
+        service=ServiceType.SOCIAL_CARE,
+        needs=str(_("Child victim: assessment and protection by the Child Protection Bureau.")),
+        identity_needed=True,
+        referred_by=by,
+    )
+
+
+@transaction.atomic
+def record_update(*, record: ProtectionRecord, by: Any, **fields: Any) -> ProtectionRecord:
+    allowed = {
+        "trafficking_status",
+        "status_decided_by",
+        "exploitation",
+        "control_methods",
+        "recruitment_method",
+        "recruitment_place",
+        "relationship",
+        "child",
+        "age_evidence",
+        "address",
+        "identity_withheld",
+    }
+    for name, value in fields.items():
+        if name not in allowed:
+            raise VictimError(_("That field cannot be changed here."))
+        setattr(record, name, sorted(set(value)) if isinstance(value, list) else value)
+    record.save()
+    _audit(by, record, "protection record updated")
+    return record
+
+
+# --- consent ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    record: ProtectionRecord,
+    by: Any,
+    service: str,
+    method: str,
+    given_on: dt.date,
+    organisation: Organisation | None = None,
+    identity: bool = False,
+) -> ServiceConsent:
+    if given_on > timezone.localdate():
+        raise VictimError(_("The date is in the future."))
+    consent = ServiceConsent.objects.create(
+        record=record,
+        service=service,
+        organisation=organisation,
+        identity=identity,
+        method=method,
+        given_on=given_on,
+        recorded_by=by,
+    )
+    _audit(by, record, f"consent recorded ({service})")
+    return consent
+
+
+def _consent_covers(referral: Referral) -> bool:
+    consents = ServiceConsent.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id=referral.provider_id),
+        record_id=referral.record_id,
+        service=referral.service,
+        withdrawn_at__isnull=True,
+    )
+    if referral.identity_needed:
+        consents = consents.filter(identity=True)
+    return consents.exists()
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: ServiceConsent, by: Any) -> list[Referral]:
+    """Takes effect at once: open referrals that relied on it are closed, and
+    the provider loses access on its next request."""
+    if consent.withdrawn_at is not None:
+        raise VictimError(_("This consent was already withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    record = consent.record
+    _audit(by, record, f"consent withdrawn ({consent.service})")
+    closed = []
+    for referral in record.referrals.filter(
+        status__in=[*OPEN_REFERRAL, ReferralStatus.DELIVERED],
+        service=consent.service,
+        consent_overridden=False,
+    ):
+        if not _consent_covers(referral):
+            referral.status = ReferralStatus.CLOSED
+            referral.outcome = str(_("Closed: the victim withdrew consent."))
+            referral.save(update_fields=["status", "outcome", "updated_at"])
+            _audit(by, record, f"referral {referral.pk} closed: consent withdrawn")
+            closed.append(referral)
+    return closed
+
+
+# --- referrals --------------------------------------------------------------------------
+
+
+def _check_provider(provider: Organisation, service: str, record: ProtectionRecord) -> None:
+    profile = getattr(provider, "provider", None)
+    if profile is None or service not in profile.services:
+        raise VictimError(_("This provider does not offer that service."))
+    if record.child and not profile.accepts_children:
+        raise VictimError(_("This provider does not take children."))
+    if not provider.is_active:
+        raise VictimError(_("This provider is not active."))
+
+
+def _send(referral: Referral, by: Any, *, override_consent: bool, reason: str) -> None:
+    record = referral.record
+    if not _consent_covers(referral):
+        if not override_consent:
+            raise VictimError(
+                _(
+                    "The victim's consent does not cover this referral (service, provider "
+                    "or sharing their identity). Record the consent first."
+                )
+            )
+        if not user_scope(by).permits(Perm.CONSENT_OVERRIDE, record.district):
+            raise VictimError(_("Only a user allowed to override consent may go ahead without it."))
+        if not reason.strip():
+            raise VictimError(_("Going ahead without consent needs a written reason."))
+        referral.consent_overridden = True
+        _audit(
+            by, record, f"consent override (referral {referral.service}): {reason.strip()[:300]}"
+        )
+    now = timezone.now()
+    referral.status = ReferralStatus.SENT
+    referral.sent_at = now
+    referral.respond_by = now + (RESPOND_WITHIN_CHILD if record.child else RESPOND_WITHIN)
+    referral.save()
+    _audit(by, record, f"referral {referral.pk} sent to organisation {referral.provider_id}")
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    record: ProtectionRecord,
+    by: Any,
+    provider: Organisation,
+    service: str,
+    needs: str,
+    identity_needed: bool = False,
+    override_consent: bool = False,
+    reason: str = "",
+) -> Referral:
+    _check_provider(provider, service, record)
+    if not needs.strip():
+        raise VictimError(_("Say what the victim needs."))
+    if record.referrals.filter(
+        provider=provider, service=service, status__in=OPEN_REFERRAL
+    ).exists():
+        raise VictimError(_("An open referral for this service to this provider already exists."))
+    referral = Referral.objects.create(
+        record=record,
+        provider=provider,
+        service=service,
+        needs=needs.strip()[:500],
+        identity_needed=identity_needed and not record.identity_withheld,
+        referred_by=by,
+    )
+    _send(referral, by, override_consent=override_consent, reason=reason)
+    return referral
+
+
+@transaction.atomic
+def referral_send(
+    *, referral: Referral, by: Any, override_consent: bool = False, reason: str = ""
+) -> Referral:
+    if referral.status != ReferralStatus.DRAFT:
+        raise VictimError(_("Only a draft referral can be sent."))
+    _check_provider(referral.provider, referral.service, referral.record)
+    _send(referral, by, override_consent=override_consent, reason=reason)
+    return referral
+
+
+@transaction.atomic
+def referral_answer(*, referral: Referral, by: Any, accept: bool, reason: str = "") -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.SENT:
+        raise VictimError(_("This referral is not waiting for an answer."))
+    if by.organisation_id != referral.provider_id:
+        raise VictimError(_("Only the provider can answer this referral."))
+    if not accept and not reason.strip():
+        raise VictimError(_("Say why you reject it."))
+    referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.REJECTED
+    referral.reject_reason = "" if accept else reason.strip()[:500]
+    referral.answered_at = timezone.now()
+    referral.answered_by = by
+    referral.save()
+    _audit(by, referral.record, f"referral {referral.pk} {referral.status}")
+    return referral
+
+
+@transaction.atomic
+def referral_deliver(
+    *, referral: Referral, by: Any, delivered_on: dt.date, outcome: str
+) -> Referral:
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise VictimError(_("Accept the referral before recording the service."))
+    if by.organisation_id != referral.provider_id:
+        raise VictimError(_("Only the provider records the service it gave."))
+    if delivered_on > timezone.localdate():
+        raise VictimError(_("The date is in the future."))
+    if not outcome.strip():
+        raise VictimError(_("Describe what was done."))
+    referral.status = ReferralStatus.DELIVERED
+    referral.delivered_on = delivered_on
+    referral.outcome = outcome.strip()[:500]
+    referral.save()
+    _audit(by, referral.record, f"referral {referral.pk} delivered")
+    return referral
+
+
+@transaction.atomic
+def referral_close(*, referral: Referral, by: Any, outcome: str = "") -> Referral:
+    if referral.status in {ReferralStatus.CLOSED, ReferralStatus.DRAFT}:
+        raise VictimError(_("This referral is not open."))
+    referral.status = ReferralStatus.CLOSED
+    if outcome.strip():
+        referral.outcome = outcome.strip()[:500]
+    referral.save()
+    _audit(by, referral.record, f"referral {referral.pk} closed")
+    return referral
+
+
+# --- plan, follow-up, risk ----------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_item_add(
+    *, record: ProtectionRecord, by: Any, service: str, objective: str, planned_end: dt.date
+) -> SupportPlanItem:
+    item = SupportPlanItem.objects.create(
+        record=record, service=service, objective=objective, planned_end=planned_end, added_by=by
+    )
+    _audit(by, record, f"support plan item added ({service})")
+    return item
+
+
+@transaction.atomic
+def plan_item_set_status(*, item: SupportPlanItem, by: Any, status: str) -> SupportPlanItem:
+    item.status = status
+    item.actual_end = (
+        timezone.localdate() if status in {PlanStatus.DONE, PlanStatus.DROPPED} else None
+    )
+    item.save(update_fields=["status", "actual_end", "updated_at"])
+    _audit(by, item.record, f"support plan item {status}")
+    return item
+
+
+@transaction.atomic
+def follow_up_done(*, follow_up: FollowUp, by: Any, done_on: dt.date, outcome: str) -> FollowUp:
+    if follow_up.done_on is not None:
+        raise VictimError(_("This follow-up is already recorded."))
+    if done_on > timezone.localdate():
+        raise VictimError(_("The date is in the future."))
+    if not outcome.strip():
+        raise VictimError(_("Say how the person is doing."))
+    follow_up.done_on = done_on
+    follow_up.outcome = outcome.strip()[:500]
+    follow_up.by = by
+    follow_up.save()
+    _audit(by, follow_up.record, "follow-up recorded")
+    return follow_up
+
+
+# Factors that alone make the risk high.
+SERIOUS = {RiskFactor.PREVIOUSLY_TRAFFICKED, RiskFactor.THREATS}
+
+
+def risk_level(factors: set[str]) -> RiskLevel:
+    if factors & SERIOUS or len(factors) >= 3:
+        return RiskLevel.HIGH
+    if factors:
+        return RiskLevel.MEDIUM
+    return RiskLevel.LOW
+
+
+@transaction.atomic
+def risk_assess(
+    *, record: ProtectionRecord, by: Any, factors: Iterable[str], note: str = ""
+) -> RiskAssessment:
+    chosen = set(factors)
+    unknown = chosen - set(RiskFactor.values)
+    if unknown:
+        raise VictimError(_("Unknown risk factor."))
+    assessment = RiskAssessment.objects.create(
+        record=record, factors=sorted(chosen), level=risk_level(chosen), note=note, by=by
+    )
+    _audit(by, record, f"re-trafficking risk assessed: {assessment.level}")
+    return assessment
+
+
+# --- families and compensation -----------------------------------------------------------
+
+
+@transaction.atomic
+def family_add(
+    *,
+    case: Any,
+    by: Any,
+    contact_name: str,
+    relation: str,
+    phone: str = "",
+    migrant_fate: str = "missing",
+) -> MissingMigrantFamily:
+    if not contact_name.strip() or not relation.strip():
+        raise VictimError(_("Give the family contact and their relation to the migrant."))
+    family = MissingMigrantFamily.objects.create(
+        case=case,
+        contact_name=contact_name.strip(),
+        relation=relation.strip(),
+        phone=phone.strip(),
+        migrant_fate=migrant_fate,
+        added_by=by,
+    )
+    audit_record(
+        actor=by, action=AuditAction.CREATE, target=case, reason="family of a missing migrant added"
+    )
+    return family
+
+
+@transaction.atomic
+def family_support_add(
+    *, family: MissingMigrantFamily, by: Any, kind: str, date: dt.date, note: str = ""
+) -> FamilySupport:
+    if date > timezone.localdate():
+        raise VictimError(_("The date is in the future."))
+    support = FamilySupport.objects.create(family=family, kind=kind, date=date, note=note, by=by)
+    audit_record(
+        actor=by, action=AuditAction.UPDATE, target=family.case, reason=f"family support {kind}"
+    )
+    return support
+
+
+@transaction.atomic
+def compensation_record(
+    *,
+    record: ProtectionRecord,
+    by: Any,
+    source: str,
+    ordered_pkr: int | None = None,
+    applied_on: dt.date | None = None,
+    paid_pkr: int = 0,
+    paid_on: dt.date | None = None,
+) -> Compensation:
+    if ordered_pkr is not None and paid_pkr > ordered_pkr:
+        raise VictimError(_("More is paid than was ordered."))
+    if paid_pkr and paid_on is None:
+        raise VictimError(_("Give the date of the payment."))
+    item = Compensation.objects.create(
+        record=record,
+        source=source,
+        ordered_pkr=ordered_pkr,
+        applied_on=applied_on,
+        paid_pkr=paid_pkr,
+        paid_on=paid_on,
+        added_by=by,
+    )
+    _audit(by, record, f"compensation recorded ({source})")
+    return item
