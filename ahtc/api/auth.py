@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 
 from ahtc.accounts.roles import Perm
@@ -35,3 +36,9 @@ class IsStaffMember(BasePermission):
         if not (user and user.is_authenticated and user.is_active):
             return False
         return user_scope(user).has_perm_anywhere(Perm.VIEW_WORKSPACE)
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """`?limit=` is capped: no request loads an unbounded number of rows."""
+
+    max_limit = 500

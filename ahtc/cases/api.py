@@ -23,7 +23,7 @@ from ahtc.cases.legal import provisions_in_force
 from ahtc.cases.models import Case, CaseEvent, LegalProvision, Party, Status
 from ahtc.cases.selectors import case_access, case_for_user, cases_for_user
 from ahtc.core.audit import audit_record
-from ahtc.core.models import AuditAction
+from ahtc.core.models import AuditAction, AuditOutcome
 
 
 class ProvisionSerializer(serializers.ModelSerializer[LegalProvision]):
@@ -126,9 +126,13 @@ class CaseList(generics.ListAPIView[Case]):
     def get_queryset(self) -> QuerySet[Case]:
         rows = cases_for_user(self.request.user).select_related("district")
         params = self.request.query_params
-        for name in ("status", "classification", "agency", "year"):
+        for name in ("status", "classification", "agency"):
             if params.get(name):
                 rows = rows.filter(**{name: params[name]})
+        if params.get("year"):
+            if not params["year"].isdigit():
+                raise ValidationError({"year": "a year, e.g. 2025"})
+            rows = rows.filter(year=int(params["year"]))
         return rows.order_by("-year", "-number")
 
 
@@ -158,6 +162,13 @@ class CaseTransition(APIView):
         case = case_for_user(request.user, reference)
         access = case_access(request.user, case)
         if not (access.manage or access.prosecute):
+            audit_record(
+                actor=request.user,
+                action=AuditAction.UPDATE,
+                outcome=AuditOutcome.REFUSED,
+                target=case,
+                reason="API transition: lacks case access",
+            )
             return Response({"detail": "not allowed"}, status=status.HTTP_403_FORBIDDEN)
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -171,6 +182,14 @@ class CaseTransition(APIView):
                 override_consent=data.validated_data["override_consent"],
             )
         except services.CaseError as exc:
+            if exc.refusal:
+                audit_record(
+                    actor=request.user,
+                    action=AuditAction.UPDATE,
+                    outcome=AuditOutcome.REFUSED,
+                    target=case,
+                    reason=exc.refusal,
+                )
             raise ValidationError({"detail": exc.message}) from exc
         return Response(CaseSerializer(case).data)
 

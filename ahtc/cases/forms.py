@@ -119,7 +119,7 @@ class PersonSearchForm(forms.Form):
 
 class PartyForm(forms.Form):
     role = forms.ChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
-    person = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    person = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
     name_latin = forms.CharField(label=_("Name (Latin script)"), required=False, max_length=150)
     name_urdu = forms.CharField(label=_("Name (Urdu script)"), required=False, max_length=150)
     relative_name = forms.CharField(
@@ -392,7 +392,9 @@ class HandoverForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
     )
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, help_text=_("The receiver reads this: no names.")
+    )
     override_consent = forms.BooleanField(
         label=_("Refer without the victim's consent to share (audited)"), required=False
     )
@@ -437,7 +439,7 @@ class CustodyForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    title = forms.CharField(label=_("Task"), max_length=200)
+    title = forms.CharField(label=_("Task"), max_length=200, help_text=_("No names."))
     assignee = UserChoiceField(label=_("Assigned to"), queryset=User.objects.none())
     due = forms.DateField(label=_("Due"), widget=DATE)
 

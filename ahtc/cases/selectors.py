@@ -85,6 +85,7 @@ def case_for_user(user: Any, reference: str) -> Case:
 @dataclass(frozen=True)
 class CaseAccess:
     manage: bool
+    cell: bool  # cell staff (manage cases): sharing, handovers, transfers
     identity: bool
     prosecute: bool
     partner: bool
@@ -111,12 +112,23 @@ def case_access(user: Any, case: Case) -> CaseAccess:
     prosecute = shared and scope.permits(Perm.PROSECUTE, district)
     return CaseAccess(
         manage=manage,
+        cell=scope.permits(Perm.MANAGE_CASES, district),
         identity=manage and scope.permits(Perm.VIEW_IDENTITY, district),
         prosecute=prosecute,
         partner=not manage,
         override_consent=manage and scope.permits(Perm.CONSENT_OVERRIDE, district),
         export=scope.permits(Perm.EXPORT, district) and (manage or shared),
     )
+
+
+def exportable_cases_q(user: Any) -> Q:
+    """Cases whose rows the user may export: within their *export* scope and
+    run by them or shared with their agency (not merely visible by a handover)."""
+    scope = user_scope(user)
+    run_or_shared = managed_cases_q(user)
+    if user.organisation_id:
+        run_or_shared |= Q(_active_share(user.organisation_id))
+    return scope.q(Perm.EXPORT, "district__path") & run_or_shared
 
 
 def tasks_due_for_user(user: Any, *, within_days: int = 7) -> QuerySet[Task]:

@@ -69,9 +69,12 @@ from ahtc.people.models import Person
 class CaseError(ValueError):
     """A rule of the case was broken; the message is for the user."""
 
-    def __init__(self, message: str | Promise) -> None:
+    def __init__(self, message: str | Promise, *, refusal: str = "") -> None:
         super().__init__(str(message))
         self.message = str(message)
+        # Set when the error is a refused attempt the caller must audit (outside
+        # the rolled-back transaction).
+        self.refusal = refusal
 
 
 def _audit(by: Any, case: Case, reason: str, action: AuditAction = AuditAction.UPDATE) -> None:
@@ -337,7 +340,10 @@ def _consent_gate(
             % {"who": ", ".join(p.pseudonym for p in missing)}
         )
     if not user_scope(by).permits(Perm.CONSENT_OVERRIDE, case.district):
-        raise CaseError(_("Only a user allowed to override consent may go ahead without it."))
+        raise CaseError(
+            _("Only a user allowed to override consent may go ahead without it."),
+            refusal=f"consent override refused ({purpose}): lacks permission",
+        )
     if not reason.strip():
         raise CaseError(_("Going ahead without consent needs a written reason."))
     _audit(by, case, f"consent override ({purpose}): {reason.strip()[:300]}")

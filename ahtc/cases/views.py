@@ -8,8 +8,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +34,7 @@ from ahtc.cases.models import (
     CaseShare,
     ChallanItem,
     Consent,
+    CustodyEntry,
     Evidence,
     Handover,
     HandoverStatus,
@@ -47,6 +50,7 @@ from ahtc.cases.selectors import (
     case_access,
     case_for_user,
     cases_for_user,
+    exportable_cases_q,
     hearings_due_for_user,
     managed_cases_q,
     tasks_due_for_user,
@@ -58,6 +62,7 @@ from ahtc.people.models import IdentifierKind, Person
 from ahtc.people.normalise import IdentifierError
 from ahtc.people.services import identifier_add, people_with_identifier, person_create
 from ahtc.portal.selectors import tips_for_user
+from ahtc.portal.views import limited_upload
 
 CASE_WORK = Perm.VIEW_WORKSPACE
 
@@ -71,6 +76,34 @@ def _forbidden(request: HttpRequest, case: Case, why: str) -> HttpResponse:
         reason=why,
     )
     return render(request, "cell/forbidden.html", status=403)
+
+
+def _refused(request: HttpRequest, case: Case, exc: s.CaseError) -> None:
+    if exc.refusal:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.UPDATE,
+            outcome=AuditOutcome.REFUSED,
+            target=case,
+            reason=exc.refusal,
+        )
+
+
+def _in_case(request: HttpRequest, within: Case, model: Any, pk: Any, **in_case: Any) -> Any:
+    """An object of this case by pk; 404 otherwise, audited when it exists elsewhere."""
+    obj = model._default_manager.filter(pk=pk, **in_case).first()
+    if obj is None:
+        if model._default_manager.filter(pk=pk).exists():
+            audit_record(
+                actor=request.user,
+                action=AuditAction.VIEW,
+                outcome=AuditOutcome.REFUSED,
+                object_type=model._meta.label_lower,
+                object_id=pk,
+                reason=f"not part of case {within.reference}",
+            )
+        raise Http404
+    return obj
 
 
 def _detail_url(case: Case, anchor: str = "") -> str:
@@ -114,10 +147,17 @@ def _filtered_cases(user: Any, form: f.CaseFilter) -> QuerySet[Case]:
         rows.distinct()
         .select_related("district", "lead_officer")
         .annotate(
-            overdue_tasks=Count(
-                "tasks",
-                filter=Q(tasks__done_at__isnull=True, tasks__due__lt=timezone.localdate()),
-                distinct=True,
+            overdue_tasks=Coalesce(
+                Subquery(
+                    Task.objects.filter(
+                        case=OuterRef("pk"), done_at__isnull=True, due__lt=timezone.localdate()
+                    )
+                    .order_by()
+                    .values("case")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
             )
         )
         .order_by("-year", "-number")
@@ -144,7 +184,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
         if not scope.has_perm_anywhere(Perm.EXPORT):
             return render(request, "cell/forbidden.html", status=403)
-        return case_list_export(user=user, cases=rows, fmt=export)
+        return case_list_export(user=user, cases=rows.filter(exportable_cases_q(user)), fmt=export)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = urlencode([(k, v) for k, v in params.items() if k not in {"page", "export"} and v])
     pending = (
@@ -274,7 +314,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         area_code=case.district.code,
         reason="case file with identities" if access.identity else "case file (pseudonyms)",
     )
-    decision = case.decisions.prefetch_related("provisions").first()
+    decision = case.decisions.select_related("decided_by").prefetch_related("provisions").first()
     problems = {to: s.transition_problems(case, to) for to in s.allowed_transitions(case)}
     consent_missing = {
         to: [p.pseudonym for p in s.missing_consent(case, purpose)]
@@ -301,13 +341,15 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "firs": case.firs.select_related("police_station").prefetch_related("provisions"),
         "challan": case.challan_items.all(),
         "hearings": case.hearings.all(),
-        "verdicts": [
-            v for p in parties for v in p.verdicts.select_related("provision").all() if p.is_suspect
-        ],
+        "verdicts": Verdict.objects.filter(party__case=case)
+        .select_related("provision", "party__case")
+        .order_by("date", "pk"),
         "consents": case.consents.select_related("party", "organisation"),
         "shares": case.shares.select_related("organisation"),
         "handovers": handovers,
-        "evidence": case.evidence.prefetch_related("custody"),
+        "evidence": case.evidence.prefetch_related(
+            Prefetch("custody", CustodyEntry.objects.select_related("by"))
+        ),
         "tasks": case.tasks.select_related("assignee"),
         "history": case.status_changes.select_related("by")[:20],
         "today": timezone.localdate(),
@@ -342,6 +384,7 @@ def _action(
         try:
             handle(case, form.cleaned_data, access, request)
         except s.CaseError as exc:
+            _refused(request, case, exc)
             form.add_error(None, exc.message)
         except IdentifierError as exc:
             form.add_error(None, str(exc))
@@ -396,7 +439,7 @@ def party_add(request: HttpRequest, reference: str) -> HttpResponse:
         user: Any = request.user
         person = None
         if data.get("person"):
-            person = next((p for p in _people_scoped(user, case) if p.pk == data["person"]), None)
+            person = _picked_person(data["person"], case)
             if person is None:
                 raise s.CaseError(_("That person is not available; search again."))
         elif data.get("name_latin") or data.get("name_urdu"):
@@ -443,41 +486,74 @@ def party_add(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _people_scoped(user: Any, case: Case) -> list[Person]:
-    """People the user may pick: recorded in the case's district or in cases they run."""
-    visible_cases = cases_for_user(user).filter(managed_cases_q(user))
-    return list(
-        Person.objects.filter(
-            Q(source_district=case.district) | Q(parties__case__in=visible_cases)
-        ).distinct()[:5000]
-    )
+def _people_scoped(user: Any, case: Case) -> QuerySet[Person]:
+    """People the user may link: in cases they run, or recorded in the case's
+    district and not yet in any case. Names are shown only for these."""
+    managed = cases_for_user(user).filter(managed_cases_q(user))
+    return Person.objects.filter(
+        Q(parties__case__in=managed) | Q(source_district=case.district, parties__isnull=True)
+    ).distinct()
+
+
+PEOPLE_SCAN_LIMIT = 5000
+PICK_SALT = "ahtc.cases.person-pick"
+
+
+def _pick_token(person: Person, case: Case) -> str:
+    """A signed, short-lived token for 'use this person': a person can be linked
+    only after a search found them for this case, never by guessing an id."""
+    return signing.dumps({"p": person.pk, "c": case.pk}, salt=PICK_SALT)
+
+
+def _picked_person(token: str, case: Case) -> Person | None:
+    try:
+        data = signing.loads(token, salt=PICK_SALT, max_age=3600)
+    except signing.BadSignature:
+        return None
+    if data.get("c") != case.pk:
+        return None
+    return Person.objects.filter(pk=data.get("p")).first()
 
 
 def _people_found(user: Any, case: Case, form: f.PersonSearchForm) -> list[dict[str, Any]]:
+    """Exact identifier matches anywhere in the district (shown by number only when
+    the person is in a case the user does not run); name matches only among the
+    people the user may see by name."""
     data = form.cleaned_data
-    allowed = {p.pk: p for p in _people_scoped(user, case)}
+    visible = _people_scoped(user, case)
     matches: dict[int, Person] = {}
     for kind in (IdentifierKind.CNIC, IdentifierKind.PHONE, IdentifierKind.PASSPORT):
         if data.get(kind):
             try:
-                for person in people_with_identifier(kind, data[kind]):
-                    if person.pk in allowed:
-                        matches[person.pk] = allowed[person.pk]
+                found = people_with_identifier(kind, data[kind])
             except IdentifierError:
                 continue
+            in_district = found.filter(source_district=case.district) | found.filter(
+                pk__in=visible.values("pk")
+            )
+            for person in in_district.distinct():
+                matches[person.pk] = person
     name = (data.get("name") or "").strip().casefold()
     if len(name) >= 3:
-        for person in allowed.values():
+        for person in visible.order_by("-pk")[:PEOPLE_SCAN_LIMIT]:
             names = " ".join([person.name_latin, person.name_urdu]).casefold()
             if name in names:
                 matches[person.pk] = person
     audit_record(actor=user, action=AuditAction.VIEW, object_type="people.person", reason="search")
+    named = set(visible.filter(pk__in=list(matches)).values_list("pk", flat=True))
     results = []
     for person in list(matches.values())[:25]:
-        roles = Party.objects.filter(person=person, case__in=cases_for_user(user)).select_related(
-            "case"
+        roles = Party.objects.filter(
+            person=person, case__in=cases_for_user(user).filter(managed_cases_q(user))
+        ).select_related("case")
+        results.append(
+            {
+                "person": person,
+                "roles": roles,
+                "named": person.pk in named,
+                "token": _pick_token(person, case),
+            }
         )
-        results.append({"person": person, "roles": roles})
     return results
 
 
@@ -581,6 +657,7 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
             override_consent=data["override_consent"],
         )
     except s.CaseError as exc:
+        _refused(request, case, exc)
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Status changed."))
@@ -666,6 +743,7 @@ def challan_action(request: HttpRequest, reference: str) -> HttpResponse:
                 item=item, by=request.user, accept=action == "accept", objection=data["objection"]
             )
     except s.CaseError as exc:
+        _refused(request, case, exc)
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Checklist updated."))
@@ -706,10 +784,10 @@ def verdict_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(CASE_WORK)
 def compensation_update(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    case, _access = _load(request, reference)
-    verdict = Verdict.objects.filter(party__case=case, pk=pk).first()
-    if verdict is None:
-        raise Http404
+    case, access = _load(request, reference)
+    if not access.manage_or_prosecute:
+        return _forbidden(request, case, "lacks case access: manage_or_prosecute")
+    verdict = _in_case(request, case, Verdict, pk, party__case=case)
     return _action(
         request,
         reference,
@@ -753,9 +831,7 @@ def consent_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpRespo
     case, access = _load(request, reference)
     if not access.manage:
         return _forbidden(request, case, "lacks case access: manage")
-    consent = Consent.objects.filter(case=case, pk=pk).first()
-    if consent is None:
-        raise Http404
+    consent = _in_case(request, case, Consent, pk, case=case)
     try:
         revoked = s.consent_withdraw(consent=consent, by=request.user)
     except s.CaseError as exc:
@@ -773,7 +849,7 @@ def share_add(request: HttpRequest, reference: str) -> HttpResponse:
     return _action(
         request,
         reference,
-        need="manage",
+        need="cell",
         build=lambda c, a, r: f.ShareForm(_post(r)[0], orgs=_partner_orgs(r.user)),
         handle=lambda case, d, a, r: s.case_share(case=case, by=r.user, **d),
         title=_("Share with a partner agency"),
@@ -786,11 +862,9 @@ def share_add(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view(CASE_WORK)
 def share_revoke(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, access = _load(request, reference)
-    if not access.manage:
-        return _forbidden(request, case, "lacks case access: manage")
-    share = CaseShare.objects.filter(case=case, pk=pk).first()
-    if share is None:
-        raise Http404
+    if not access.cell:
+        return _forbidden(request, case, "lacks case access: cell")
+    share = _in_case(request, case, CaseShare, pk, case=case)
     s.share_revoke(share=share, by=request.user)
     messages.success(request, _("Sharing ended. The agency no longer sees the case."))
     return redirect(_detail_url(case, "sharing"))
@@ -814,7 +888,7 @@ def handover_add(request: HttpRequest, reference: str) -> HttpResponse:
     return _action(
         request,
         reference,
-        need="manage",
+        need="cell",
         build=build,
         handle=lambda case, d, a, r: s.handover_create(case=case, by=r.user, **d),
         title=_("Assign, transfer or refer"),
@@ -826,9 +900,7 @@ def handover_add(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view(CASE_WORK)
 def handover_answer(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, _access = _load(request, reference)
-    handover = Handover.objects.filter(case=case, pk=pk).select_related("to_organisation").first()
-    if handover is None:
-        raise Http404
+    handover = _in_case(request, case, Handover, pk, case=case)
     if not s.may_answer(handover, request.user):
         return _forbidden(request, case, "handover not addressed to the user")
     form = f.AnswerForm(request.POST or None)
@@ -861,6 +933,7 @@ def case_for_user_or_none(user: Any, case: Case) -> Case | None:
     return cases_for_user(user).filter(pk=case.pk).first()
 
 
+@limited_upload
 @staff_view(CASE_WORK)
 def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
     def handle(case: Case, d: dict[str, Any], a: CaseAccess, r: HttpRequest) -> Any:
@@ -871,7 +944,7 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
             kind=d["kind"],
             description=d["description"],
             holder=d["holder"],
-            data=upload.read() if upload else None,
+            data=_read_limited(upload) if upload else None,
         )
 
     return _action(
@@ -887,12 +960,20 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _read_limited(upload: Any) -> bytes:
+    from ahtc.portal.files import MAX_FILE_BYTES
+
+    if upload.size is None or upload.size > MAX_FILE_BYTES:
+        raise s.CaseError(_("Each file must be smaller than 8 MB."))
+    return bytes(upload.read())
+
+
 @staff_view(CASE_WORK)
 def custody_add(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    case, _access = _load(request, reference)
-    evidence = Evidence.objects.filter(case=case, pk=pk).first()
-    if evidence is None:
-        raise Http404
+    case, access = _load(request, reference)
+    if not access.manage:
+        return _forbidden(request, case, "lacks case access: manage")
+    evidence = _in_case(request, case, Evidence, pk, case=case)
     return _action(
         request,
         reference,
@@ -912,8 +993,8 @@ def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResp
     case, access = _load(request, reference)
     if not access.manage:
         return _forbidden(request, case, "lacks case access: manage")
-    evidence = Evidence.objects.filter(case=case, pk=pk).exclude(stored_name="").first()
-    if evidence is None:
+    evidence = _in_case(request, case, Evidence, pk, case=case)
+    if not evidence.stored_name:
         raise Http404
     audit_record(
         actor=request.user,
@@ -949,9 +1030,7 @@ def task_add(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view(CASE_WORK)
 def task_done(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, access = _load(request, reference)
-    task = Task.objects.filter(case=case, pk=pk).first()
-    if task is None:
-        raise Http404
+    task = _in_case(request, case, Task, pk, case=case)
     if not (access.manage or task.assignee_id == request.user.pk):
         return _forbidden(request, case, "task not the user's")
     s.task_done(task=task, by=request.user)

@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
-View = Callable[[HttpRequest], HttpResponseBase]
+View = Callable[..., HttpResponseBase]
 
 
 def limited_upload(view: View) -> View:
@@ -41,7 +41,7 @@ def limited_upload(view: View) -> View:
     @csrf_exempt
     @never_cache
     @wraps(view)
-    def wrapped(request: HttpRequest) -> HttpResponseBase:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             announced = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -49,7 +49,7 @@ def limited_upload(view: View) -> View:
         if announced > MAX_BODY_BYTES:
             return render(request, "portal/too_large.html", status=413)
         request.upload_handlers.insert(0, LimitedUploadHandler(request))
-        return protected(request)
+        return protected(request, *args, **kwargs)
 
     return wrapped
 

@@ -108,3 +108,16 @@ def test_schema_lists_the_case_endpoints(client: Client) -> None:
     schema = client.get("/api/v1/schema/").json()
     assert "/api/v1/cases/{reference}/transition/" in schema["paths"]
     assert "/api/v1/legal-provisions/" in schema["paths"]
+
+
+def test_limit_is_capped_and_bad_year_is_400(
+    make_case: Callable[..., Case], officer_mbdin: User
+) -> None:
+    make_case()
+    client = token_client(officer_mbdin)
+    assert client.get("/api/v1/cases/?year=abc").status_code == 400
+    body = client.get("/api/v1/cases/?limit=100000000").json()
+    assert "results" in body
+    from ahtc.api.auth import BoundedLimitOffsetPagination
+
+    assert BoundedLimitOffsetPagination.max_limit == 500

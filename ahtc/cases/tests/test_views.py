@@ -19,6 +19,7 @@ from ahtc.accounts.roles import Role
 from ahtc.cases import services
 from ahtc.cases.models import Case, ConsentPurpose, PartyRole, Status
 from ahtc.cases.tests.conftest import CONSENT_DATE, Flow
+from ahtc.cases.views import _pick_token
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
 from ahtc.people.models import Person
 from ahtc.portal.models import Tip, TipStatus
@@ -246,7 +247,7 @@ def test_victim_cannot_be_added_as_suspect_through_the_page(
     assert person is not None
     response = login_as(officer_mbdin).post(
         url("case_party", named_case),
-        {"role": PartyRole.SMUGGLER, "person": person.pk, "sex": "unknown"},
+        {"role": PartyRole.SMUGGLER, "person": _pick_token(person, named_case), "sex": "unknown"},
     )
     assert response.status_code == 200
     assert "cannot be made a suspect" in response.content.decode()
@@ -500,3 +501,191 @@ def test_compensation_paid_is_updated_but_never_above_the_order(
     client.post(url("case_compensation", case, verdict.pk), {"amount_pkr": 150_000})
     verdict.refresh_from_db()
     assert verdict.compensation_paid_pkr == 150_000
+
+
+# --- review findings: no leaks, no guessing, refusals audited ------------------------------
+
+
+def test_a_person_cannot_be_linked_by_guessing_their_id(
+    login_as: Callable[[User], Client],
+    named_case: Case,
+    make_case: Callable[..., Case],
+    officer_mbdin: User,
+) -> None:
+    other = make_case()
+    person = named_case.parties.get().person
+    assert person is not None
+    response = login_as(officer_mbdin).post(
+        url("case_party", other),
+        {"role": PartyRole.WITNESS, "person": str(person.pk), "sex": "unknown"},
+    )
+    assert "not available" in response.content.decode()
+    assert not other.parties.exists()
+    # A token made for another case does not work either.
+    response = login_as(officer_mbdin).post(
+        url("case_party", other),
+        {"role": PartyRole.WITNESS, "person": _pick_token(person, named_case), "sex": "unknown"},
+    )
+    assert not other.parties.exists()
+
+
+def test_investigating_officer_search_does_not_reveal_names_in_cases_they_do_not_run(
+    login_as: Callable[[User], Client],
+    named_case: Case,
+    make_case: Callable[..., Case],
+    io_mbdin: User,
+    flow: Flow,
+) -> None:
+    own = make_case()
+    flow.assign(own)
+    page = login_as(io_mbdin).get(url("case_party", own) + "?name=Zarnigar").content.decode()
+    assert SECRET_NAME not in page
+
+
+def test_identifier_match_in_another_case_is_shown_without_a_name(
+    login_as: Callable[[User], Client],
+    make_case: Callable[..., Case],
+    make_person: Callable[..., Person],
+    officer_mbdin: User,
+    io_mbdin: User,
+    flow: Flow,
+) -> None:
+    from ahtc.people.services import identifier_add
+
+    first = make_case()
+    person = make_person(SECRET_NAME)
+    identifier_add(person=person, kind="cnic", raw="3440212345671", by=officer_mbdin)
+    services.party_add(case=first, by=officer_mbdin, role=PartyRole.VICTIM, person=person)
+    own = make_case()
+    flow.assign(own)
+    page = login_as(io_mbdin).get(url("case_party", own) + "?cnic=3440212345671").content.decode()
+    assert f"P-{person.pk}" in page
+    assert SECRET_NAME not in page
+    assert "name not shown" in page
+
+
+def test_partner_does_not_see_free_text_that_may_name_people(
+    login_as: Callable[[User], Client],
+    named_case: Case,
+    officer_mbdin: User,
+    io_mbdin: User,
+    fia_liaison: User,
+    fia_org: Any,
+) -> None:
+    import datetime as dt
+
+    services.task_add(
+        case=named_case,
+        by=officer_mbdin,
+        title=f"Visit {SECRET_NAME}",
+        assignee=io_mbdin,
+        due=dt.date(2030, 1, 1),
+    )
+    from ahtc.cases.models import CaseShare
+
+    CaseShare.objects.create(
+        case=named_case, organisation=fia_org, reason="route", shared_by=officer_mbdin
+    )
+    services.case_transition(
+        case=named_case, to=Status.CLOSED_NO_OFFENCE, by=officer_mbdin, note=f"{SECRET_NAME} moved"
+    )
+    page = login_as(fia_liaison).get(url("case", named_case)).content.decode()
+    assert SECRET_NAME not in page
+
+
+def test_an_object_of_another_case_is_404_and_audited(
+    login_as: Callable[[User], Client],
+    named_case: Case,
+    make_case: Callable[..., Case],
+    officer_mbdin: User,
+) -> None:
+    victim = named_case.parties.get()
+    consent = services.consent_record(
+        case=named_case,
+        party=victim,
+        by=officer_mbdin,
+        purpose=ConsentPurpose.STATEMENT,
+        method="written",
+        given_on=CONSENT_DATE,
+    )
+    other = make_case()
+    response = login_as(officer_mbdin).post(url("case_consent_withdraw", other, consent.pk))
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(
+        outcome=AuditOutcome.REFUSED, object_type="cases.consent", object_id=str(consent.pk)
+    ).exists()
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+
+
+def test_refused_consent_override_is_audited(
+    login_as: Callable[[User], Client], named_case: Case, officer_mbdin: User, flow: Flow
+) -> None:
+    flow.fir(named_case)
+    flow.classify(named_case)
+    login_as(officer_mbdin).post(
+        url("case_transition", named_case),
+        {"to": "fir_registered", "override_consent": "on", "note": "trying"},
+    )
+    assert AuditEvent.objects.filter(
+        outcome=AuditOutcome.REFUSED, reason__startswith="consent override refused"
+    ).exists()
+
+
+def test_investigating_officer_cannot_share_or_hand_over(
+    login_as: Callable[[User], Client], case: Case, io_mbdin: User, flow: Flow
+) -> None:
+    flow.assign(case)
+    client = login_as(io_mbdin)
+    assert client.get(url("case", case)).status_code == 200
+    assert client.get(url("case_share", case)).status_code == 403
+    assert client.get(url("case_handover", case)).status_code == 403
+
+
+def test_overdue_count_in_my_cases_counts_every_overdue_task(
+    login_as: Callable[[User], Client], case: Case, officer_mbdin: User, io_mbdin: User
+) -> None:
+    import datetime as dt
+
+    for i in range(3):
+        services.task_add(
+            case=case,
+            by=officer_mbdin,
+            title=f"t{i}",
+            assignee=officer_mbdin if i == 0 else io_mbdin,
+            due=dt.date(2024, 1, 1),
+        )
+    page = login_as(officer_mbdin).get(reverse("cell:cases") + "?view=mine").content.decode()
+    assert '<td data-label="Overdue tasks" class="num">3</td>' in page
+
+
+def test_case_page_queries_do_not_grow_with_parties_and_evidence(
+    login_as: Callable[[User], Client],
+    case: Case,
+    officer_mbdin: User,
+    make_person: Callable[..., Person],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n: int) -> None:
+        for i in range(n):
+            services.party_add(
+                case=case, by=officer_mbdin, role=PartyRole.RECRUITER, person=make_person(f"S{i}")
+            )
+            evidence = services.evidence_add(
+                case=case, by=officer_mbdin, kind="document", description=f"item {i}", holder="PS"
+            )
+            services.custody_add(
+                evidence=evidence, by=officer_mbdin, action="examined", holder="lab"
+            )
+
+    client = login_as(officer_mbdin)
+    add(2)
+    client.get(url("case", case))
+    with CaptureQueriesContext(connection) as small:
+        client.get(url("case", case))
+    add(10)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url("case", case))
+    assert len(large) <= len(small) + 2, [q["sql"][:80] for q in large.captured_queries]
