@@ -304,7 +304,11 @@ def _party_label(party: Party, access: CaseAccess) -> str:
 @staff_view(CASE_WORK)
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _load(request, reference)
-    parties = list(case.parties.select_related("person", "case").prefetch_related("arrests"))
+    parties = list(
+        case.parties.select_related("person", "person__protection", "case").prefetch_related(
+            "arrests"
+        )
+    )
     for party in parties:
         party.label = _party_label(party, access)  # type: ignore[attr-defined]
     audit_record(

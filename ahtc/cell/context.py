@@ -30,6 +30,8 @@ class NavItem:
 
 
 CASE_WORKERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED, Perm.PROSECUTE)
+RECORD_WORKERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE)
+REFERRAL_USERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED)
 
 
 # Later issues append their pages here (intake, cases, victims, reports ...).
@@ -38,6 +40,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Citizen reports"), "cell:intake", Perm.TRIAGE_TIPS),
     NavItem(_("Cases"), "cell:cases", Perm.VIEW_WORKSPACE, CASE_WORKERS),
     NavItem(_("Due and overdue"), "cell:cases_due", Perm.VIEW_WORKSPACE, CASE_WORKERS),
+    NavItem(_("Victims"), "cell:victims", Perm.VIEW_WORKSPACE, RECORD_WORKERS),
+    NavItem(_("Referrals"), "cell:referrals", Perm.VIEW_WORKSPACE, REFERRAL_USERS),
+    NavItem(_("Service directory"), "cell:directory", Perm.VIEW_WORKSPACE, CASE_WORKERS),
     NavItem(_("Record a call"), "cell:record_call", Perm.RECORD_CALLS),
     NavItem(_("Help pages"), "cell:content", Perm.PUBLISH_CONTENT),
     NavItem(_("Organisations"), "cell:organisations", Perm.VIEW_AREA),

@@ -6,6 +6,7 @@ from ahtc.cases import views as cases
 from ahtc.cell import views
 from ahtc.portal import content_views as content
 from ahtc.portal import staff_views as intake
+from ahtc.victims import views as victims
 
 app_name = "cell"
 urlpatterns = [
@@ -69,6 +70,50 @@ urlpatterns = [
     path("cases/<str:reference>/tasks/", cases.task_add, name="case_task"),
     path("cases/<str:reference>/tasks/<int:pk>/done/", cases.task_done, name="case_task_done"),
     path("cases/<str:reference>/summary.pdf", cases.summary_pdf, name="case_pdf"),
+    path("victims/", victims.victim_list, name="victims"),
+    path(
+        "cases/<str:reference>/parties/<int:party_pk>/protection/",
+        victims.record_open,
+        name="victim_open",
+    ),
+    path("victims/<str:number>/", victims.record_detail, name="victim"),
+    path("victims/<str:number>/edit/", victims.record_edit, name="victim_edit"),
+    path("victims/<str:number>/consent/", victims.consent_add, name="victim_consent"),
+    path(
+        "victims/<str:number>/consent/<int:pk>/withdraw/",
+        victims.consent_withdraw,
+        name="victim_consent_withdraw",
+    ),
+    path("victims/<str:number>/referrals/", victims.referral_add, name="victim_referral"),
+    path(
+        "victims/<str:number>/referrals/<int:pk>/send/",
+        victims.referral_send,
+        name="victim_referral_send",
+    ),
+    path(
+        "victims/<str:number>/referrals/<int:pk>/close/",
+        victims.referral_close,
+        name="victim_referral_close",
+    ),
+    path("victims/<str:number>/plan/", victims.plan_add, name="victim_plan"),
+    path("victims/<str:number>/plan/<int:pk>/", victims.plan_status, name="victim_plan_status"),
+    path(
+        "victims/<str:number>/follow-ups/<int:pk>/",
+        victims.follow_up_done,
+        name="victim_follow_up",
+    ),
+    path("victims/<str:number>/risk/", victims.risk_add, name="victim_risk"),
+    path(
+        "victims/<str:number>/compensation/", victims.compensation_add, name="victim_compensation"
+    ),
+    path(
+        "victims/<str:number>/alerts/<int:pk>/seen/", victims.alert_seen, name="victim_alert_seen"
+    ),
+    path("referrals/", victims.referral_inbox, name="referrals"),
+    path("referrals/<int:pk>/", victims.provider_referral, name="provider_referral"),
+    path("services/", victims.directory, name="directory"),
+    path("families/", victims.families, name="families"),
+    path("families/<int:pk>/support/", victims.family_support, name="family_support"),
     path("areas/import/", views.area_import, name="area_import"),
     path("areas/<str:code>/", views.area_detail, name="area"),
     path("content/", content.content_list, name="content"),

@@ -89,6 +89,12 @@ def build_cases(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_victims(ctx: DemoContext) -> None:
+    from ahtc.demo.victims import build_victims as build
+
+    build(ctx)
+
+
 BUILDERS: list[Callable[[DemoContext], None]] = [
     build_areas,
     build_organisations,
@@ -96,6 +102,7 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     build_tips,
     build_content,
     build_cases,
+    build_victims,
 ]
 
 

@@ -21,7 +21,7 @@ from ahtc.cases.models import Case, ConsentPurpose, PartyRole, Status
 from ahtc.cases.tests.conftest import CONSENT_DATE, Flow
 from ahtc.cases.views import _pick_token
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
-from ahtc.people.models import Person
+from ahtc.people.models import IdentifierKind, Person
 from ahtc.portal.models import Tip, TipStatus
 
 pytestmark = pytest.mark.django_db
@@ -554,7 +554,7 @@ def test_identifier_match_in_another_case_is_shown_without_a_name(
 
     first = make_case()
     person = make_person(SECRET_NAME)
-    identifier_add(person=person, kind="cnic", raw="3440212345671", by=officer_mbdin)
+    identifier_add(person=person, kind=IdentifierKind.CNIC, raw="3440212345671", by=officer_mbdin)
     services.party_add(case=first, by=officer_mbdin, role=PartyRole.VICTIM, person=person)
     own = make_case()
     flow.assign(own)

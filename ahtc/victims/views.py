@@ -1,0 +1,686 @@
+"""Victim protection pages: caseload, protection record, referrals (cell and
+provider sides), service directory, families of missing migrants."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ahtc.accounts.decorators import staff_view
+from ahtc.accounts.models import Organisation
+from ahtc.accounts.roles import Perm
+from ahtc.accounts.selectors import organisations_for_user, user_scope
+from ahtc.cases.models import Party, PartyRole
+from ahtc.cases.selectors import case_access, case_for_user, cases_for_user, managed_cases_q
+from ahtc.core.audit import audit_record
+from ahtc.core.models import AuditAction, AuditOutcome
+from ahtc.victims import forms as f
+from ahtc.victims import services as s
+from ahtc.victims.models import (
+    ControlMethod,
+    Exploitation,
+    FollowUp,
+    MissingMigrantFamily,
+    PlanStatus,
+    ProtectionRecord,
+    ProviderProfile,
+    ReappearanceAlert,
+    Referral,
+    ReferralStatus,
+    ServiceConsent,
+    ServiceType,
+    SupportPlanItem,
+)
+from ahtc.victims.selectors import (
+    RecordAccess,
+    provider_referral_for_user,
+    provider_referrals_for_user,
+    provider_sees_identity,
+    record_access,
+    record_for_user,
+    records_for_user,
+)
+
+RECORD_WORKERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE)
+
+
+def _works_records(user: Any) -> bool:
+    scope = user_scope(user)
+    return any(scope.has_perm_anywhere(p) for p in RECORD_WORKERS)
+
+
+def _forbidden(request: HttpRequest, target: Any, why: str) -> HttpResponse:
+    audit_record(
+        actor=request.user,
+        action=AuditAction.UPDATE,
+        outcome=AuditOutcome.REFUSED,
+        target=target,
+        reason=why,
+    )
+    return render(request, "cell/forbidden.html", status=403)
+
+
+def _record_url(record: ProtectionRecord, anchor: str = "") -> str:
+    url = reverse("cell:victim", args=[record.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _providers(user: Any, service: str | None = None) -> QuerySet[Organisation]:
+    rows = organisations_for_user(user).filter(provider__isnull=False, is_active=True)
+    if service:
+        rows = rows.filter(provider__services__contains=[service])
+    return rows.select_related("provider").order_by("name_en")
+
+
+# --- caseload -------------------------------------------------------------------------
+
+
+def _caseload(user: Any, show: str) -> QuerySet[ProtectionRecord]:
+    today = timezone.localdate()
+    now = timezone.now()
+    rows = records_for_user(user).select_related("district")
+    due = FollowUp.objects.filter(record=OuterRef("pk"), done_on__isnull=True, due__lte=today)
+    overdue = Referral.objects.filter(
+        record=OuterRef("pk"), status=ReferralStatus.SENT, respond_by__lt=now
+    )
+    alerts = ReappearanceAlert.objects.filter(record=OuterRef("pk"), seen_at__isnull=True)
+    rows = rows.annotate(
+        follow_up_due=Exists(due),
+        referral_overdue=Exists(overdue),
+        has_alert=Exists(alerts),
+        open_referrals=Count(
+            "referrals",
+            filter=Q(referrals__status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED]),
+            distinct=True,
+        ),
+    )
+    if show == "follow_up":
+        rows = rows.filter(follow_up_due=True)
+    elif show == "overdue":
+        rows = rows.filter(referral_overdue=True)
+    elif show == "alerts":
+        rows = rows.filter(has_alert=True)
+    elif show == "children":
+        rows = rows.filter(child=True)
+    return rows.order_by("-has_alert", "-referral_overdue", "-follow_up_due", "-created_at")
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def victim_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not _works_records(user):
+        return render(request, "cell/forbidden.html", status=403)
+    form = f.VictimFilter(request.GET or None)
+    show = form.cleaned_data.get("show") or "all" if form.is_valid() else "all"
+    rows = _caseload(user, show)
+    if request.GET.get("export") == "csv":
+        if not user_scope(user).has_perm_anywhere(Perm.EXPORT):
+            return render(request, "cell/forbidden.html", status=403)
+        return _export(user, rows)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "show": show,
+        "can_export": user_scope(user).has_perm_anywhere(Perm.EXPORT),
+    }
+    return render(request, "victims/list.html", context)
+
+
+def _export(user: Any, rows: QuerySet[ProtectionRecord]) -> HttpResponse:
+    """One row per victim, never a name, phone, address or free text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = [
+        "number",
+        "district",
+        "child",
+        "trafficking_status",
+        "exploitation",
+        "recruitment_method",
+        "open_referrals",
+        "referral_overdue",
+        "follow_up_due",
+    ]
+    writer.writerow(header)
+    count = 0
+    for r in rows:
+        count += 1
+        writer.writerow(
+            [
+                r.number,
+                r.district.code,
+                int(r.child),
+                r.trafficking_status,
+                ";".join(r.exploitation),
+                r.recruitment_method,
+                r.open_referrals,  # type: ignore[attr-defined]
+                int(r.referral_overdue),  # type: ignore[attr-defined]
+                int(r.follow_up_due),  # type: ignore[attr-defined]
+            ]
+        )
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type="victims.protectionrecord",
+        reason=f"victim list csv, {count} rows, no identities",
+    )
+    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="victims-{timezone.localdate().isoformat()}.csv"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the record ------------------------------------------------------------------------
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def record_open(request: HttpRequest, reference: str, party_pk: int) -> HttpResponse:
+    """Open a protection record for a victim of a case."""
+    case = case_for_user(request.user, reference)
+    if not case_access(request.user, case).manage:
+        return _forbidden(request, case, "lacks case access: manage")
+    party = (
+        Party.objects.filter(
+            case=case,
+            pk=party_pk,
+            role__in=[PartyRole.VICTIM, PartyRole.SMUGGLED_MIGRANT],
+            person__isnull=False,
+        )
+        .select_related("person")
+        .first()
+    )
+    if party is None or party.person is None:
+        raise Http404
+    existing = ProtectionRecord.objects.filter(person=party.person).first()
+    if existing is not None:
+        return redirect(_record_url(existing))
+    age = party.person.age_years
+    form = f.RecordForm(
+        request.POST or None,
+        initial={
+            "child": age is not None and age < 18,
+            "trafficking_status": "PossibleVictimOfTrafficking",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = s.record_create(person=party.person, by=request.user, **form.cleaned_data)
+        except s.VictimError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Protection record %(number)s opened.") % {"number": record.number}
+            )
+            return redirect(_record_url(record))
+    context = {
+        "form": form,
+        "title": _("Open a protection record"),
+        "back": reverse("cell:case", args=[case.reference]),
+    }
+    return render(request, "victims/action.html", context)
+
+
+def _identity(record: ProtectionRecord, access: RecordAccess) -> dict[str, Any] | None:
+    if not access.identity:
+        return None
+    person = record.person
+    return {
+        "names": " / ".join(n for n in (person.name_latin, person.name_urdu) if n),
+        "relative": person.relative_name,
+        "identifiers": [(i.get_kind_display(), i.value) for i in person.identifiers.all()],
+        "address": record.address,
+    }
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def record_detail(request: HttpRequest, number: str) -> HttpResponse:
+    record = record_for_user(request.user, number)
+    access = record_access(request.user, record)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target=record,
+        area_code=record.district.code,
+        reason="protection record with identity" if access.identity else "protection record",
+    )
+    today = timezone.localdate()
+    cases = cases_for_user(request.user).filter(parties__person=record.person).distinct()
+    context = {
+        "record": record,
+        "access": access,
+        "identity": _identity(record, access),
+        "cases": cases,
+        "consents": record.consents.select_related("organisation"),
+        "plan": record.plan.all(),
+        "referrals": record.referrals.select_related("provider"),
+        "follow_ups": record.follow_ups.all(),
+        "risk": record.risks.first(),
+        "alerts": record.alerts.select_related("case", "tip"),
+        "compensation": record.compensation.all(),
+        "today": today,
+        "now": timezone.now(),
+        "exploitation": [str(dict(Exploitation.choices).get(x, x)) for x in record.exploitation],
+        "control": [str(dict(ControlMethod.choices).get(x, x)) for x in record.control_methods],
+    }
+    return render(request, "victims/detail.html", context)
+
+
+def _record_action(
+    request: HttpRequest,
+    number: str,
+    *,
+    build: Callable[[ProtectionRecord, HttpRequest], Any],
+    handle: Callable[[ProtectionRecord, dict[str, Any], HttpRequest], Any],
+    title: str,
+    anchor: str,
+    done: str,
+) -> HttpResponse:
+    record = record_for_user(request.user, number)
+    access = record_access(request.user, record)
+    if not access.manage:
+        return _forbidden(request, record, "lacks record access: manage")
+    form = build(record, request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handle(record, form.cleaned_data, request)
+        except s.VictimError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect(_record_url(record, anchor))
+    context = {"form": form, "title": title, "back": _record_url(record, anchor), "record": record}
+    return render(request, "victims/action.html", context)
+
+
+def _post(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def record_edit(request: HttpRequest, number: str) -> HttpResponse:
+    def build(record: ProtectionRecord, r: HttpRequest) -> Any:
+        initial = {name: getattr(record, name) for name in f.RecordForm.base_fields}
+        return f.RecordForm(_post(r), initial=initial)
+
+    return _record_action(
+        request,
+        number,
+        build=build,
+        handle=lambda rec, d, r: s.record_update(record=rec, by=r.user, **d),
+        title=_("Edit the protection record"),
+        anchor="profile",
+        done=_("Saved."),
+    )
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def consent_add(request: HttpRequest, number: str) -> HttpResponse:
+    return _record_action(
+        request,
+        number,
+        build=lambda rec, r: f.ServiceConsentForm(
+            _post(r), providers=_providers(r.user), initial={"given_on": timezone.localdate()}
+        ),
+        handle=lambda rec, d, r: s.consent_record(record=rec, by=r.user, **d),
+        title=_("Record consent to be referred"),
+        anchor="consent",
+        done=_("Consent recorded."),
+    )
+
+
+@require_POST
+@staff_view(Perm.VIEW_WORKSPACE)
+def consent_withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    record = record_for_user(request.user, number)
+    if not record_access(request.user, record).manage:
+        return _forbidden(request, record, "lacks record access: manage")
+    consent = ServiceConsent.objects.filter(record=record, pk=pk).first()
+    if consent is None:
+        raise Http404
+    try:
+        closed = s.consent_withdraw(consent=consent, by=request.user)
+    except s.VictimError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Consent withdrawn. Referrals closed: %(n)d.") % {"n": len(closed)}
+        )
+    return redirect(_record_url(record, "consent"))
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def referral_add(request: HttpRequest, number: str) -> HttpResponse:
+    def build(rec: ProtectionRecord, r: HttpRequest) -> Any:
+        form = f.ReferralForm(_post(r), providers=_providers(r.user))
+        if not record_access(r.user, rec).override_consent:
+            del form.fields["override_consent"]
+            del form.fields["reason"]
+        return form
+
+    return _record_action(
+        request,
+        number,
+        build=build,
+        handle=lambda rec, d, r: s.referral_create(
+            record=rec,
+            by=r.user,
+            provider=d["provider"],
+            service=d["service"],
+            needs=d["needs"],
+            identity_needed=d["identity_needed"],
+            override_consent=d.get("override_consent", False),
+            reason=d.get("reason", ""),
+        ),
+        title=_("Refer for a service"),
+        anchor="referrals",
+        done=_("Referral sent. The provider has been asked to answer."),
+    )
+
+
+def _record_referral(
+    request: HttpRequest, number: str, pk: int
+) -> tuple[ProtectionRecord, Referral]:
+    record = record_for_user(request.user, number)
+    referral = Referral.objects.filter(record=record, pk=pk).select_related("provider").first()
+    if referral is None:
+        raise Http404
+    return record, referral
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def referral_send(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    _record, referral = _record_referral(request, number, pk)
+    return _record_action(
+        request,
+        number,
+        build=lambda rec, r: f.SendForm(_post(r)),
+        handle=lambda rec, d, r: s.referral_send(referral=referral, by=r.user, **d),
+        title=_("Send the referral"),
+        anchor="referrals",
+        done=_("Referral sent."),
+    )
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def referral_close(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    _record, referral = _record_referral(request, number, pk)
+    return _record_action(
+        request,
+        number,
+        build=lambda rec, r: f.CloseForm(_post(r)),
+        handle=lambda rec, d, r: s.referral_close(referral=referral, by=r.user, **d),
+        title=_("Close the referral"),
+        anchor="referrals",
+        done=_("Referral closed."),
+    )
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def plan_add(request: HttpRequest, number: str) -> HttpResponse:
+    return _record_action(
+        request,
+        number,
+        build=lambda rec, r: f.PlanItemForm(_post(r)),
+        handle=lambda rec, d, r: s.plan_item_add(record=rec, by=r.user, **d),
+        title=_("Add to the support plan"),
+        anchor="plan",
+        done=_("Support plan updated."),
+    )
+
+
+@require_POST
+@staff_view(Perm.VIEW_WORKSPACE)
+def plan_status(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    record = record_for_user(request.user, number)
+    if not record_access(request.user, record).manage:
+        return _forbidden(request, record, "lacks record access: manage")
+    item = SupportPlanItem.objects.filter(record=record, pk=pk).first()
+    status = request.POST.get("status", "")
+    if item is None or status not in PlanStatus.values:
+        raise Http404
+    s.plan_item_set_status(item=item, by=request.user, status=status)
+    return redirect(_record_url(record, "plan"))
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def follow_up_done(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    record = record_for_user(request.user, number)
+    follow_up = FollowUp.objects.filter(record=record, pk=pk).first()
+    if follow_up is None:
+        raise Http404
+    return _record_action(
+        request,
+        number,
+        build=lambda rec, r: f.FollowUpForm(_post(r), initial={"done_on": timezone.localdate()}),
+        handle=lambda rec, d, r: s.follow_up_done(follow_up=follow_up, by=r.user, **d),
+        title=_("Record the follow-up"),
+        anchor="follow-up",
+        done=_("Follow-up recorded."),
+    )
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def risk_add(request: HttpRequest, number: str) -> HttpResponse:
+    return _record_action(
+        request,
+        number,
+        build=lambda rec, r: f.RiskForm(_post(r)),
+        handle=lambda rec, d, r: s.risk_assess(record=rec, by=r.user, **d),
+        title=_("Assess the risk of re-trafficking"),
+        anchor="risk",
+        done=_("Risk assessed."),
+    )
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def compensation_add(request: HttpRequest, number: str) -> HttpResponse:
+    return _record_action(
+        request,
+        number,
+        build=lambda rec, r: f.CompensationForm(_post(r)),
+        handle=lambda rec, d, r: s.compensation_record(record=rec, by=r.user, **d),
+        title=_("Record compensation"),
+        anchor="compensation",
+        done=_("Compensation recorded."),
+    )
+
+
+@require_POST
+@staff_view(Perm.VIEW_WORKSPACE)
+def alert_seen(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    record = record_for_user(request.user, number)
+    alert = ReappearanceAlert.objects.filter(record=record, pk=pk, seen_at__isnull=True).first()
+    if alert is not None:
+        alert.seen_at = timezone.now()
+        alert.seen_by = request.user  # type: ignore[assignment]
+        alert.save(update_fields=["seen_at", "seen_by"])
+        audit_record(
+            actor=request.user, action=AuditAction.UPDATE, target=record, reason="alert seen"
+        )
+    return redirect(_record_url(record, "alerts"))
+
+
+# --- referrals: the provider's side and the cell's overview -------------------------------
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def referral_inbox(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    incoming = list(provider_referrals_for_user(user).order_by("status", "respond_by"))
+    outgoing: list[Referral] = []
+    if _works_records(user):
+        outgoing = list(
+            Referral.objects.filter(
+                record__in=records_for_user(user),
+                status__in=[
+                    ReferralStatus.DRAFT,
+                    ReferralStatus.SENT,
+                    ReferralStatus.ACCEPTED,
+                    ReferralStatus.DELIVERED,
+                ],
+            )
+            .select_related("record", "provider")
+            .order_by("respond_by")[:200]
+        )
+    if (
+        not incoming
+        and not outgoing
+        and not _works_records(user)
+        and not user_scope(user).has_perm_anywhere(Perm.VIEW_SHARED)
+    ):
+        return render(request, "cell/forbidden.html", status=403)
+    context = {"incoming": incoming, "outgoing": outgoing, "now": timezone.now()}
+    return render(request, "victims/referrals.html", context)
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def provider_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a provider sees: the victim number, age, sex, needs; the identity only
+    if the referral needs it and the victim consented. Every view is audited."""
+    referral = provider_referral_for_user(request.user, pk)
+    show_identity = provider_sees_identity(referral)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target=referral.record,
+        area_code=referral.record.district.code,
+        reason=f"referral {referral.pk} by provider" + (" with identity" if show_identity else ""),
+    )
+    answer = f.AnswerForm(request.POST if "accept" in request.POST else None)
+    deliver = f.DeliverForm(
+        request.POST if "delivered_on" in request.POST else None,
+        initial={"delivered_on": timezone.localdate()},
+    )
+    if request.method == "POST":
+        try:
+            if answer.is_bound and answer.is_valid():
+                s.referral_answer(
+                    referral=referral,
+                    by=request.user,
+                    accept=answer.cleaned_data["accept"],
+                    reason=answer.cleaned_data["reason"],
+                )
+                messages.success(request, _("Answer recorded."))
+                return redirect("cell:referrals")
+            if deliver.is_bound and deliver.is_valid():
+                s.referral_deliver(referral=referral, by=request.user, **deliver.cleaned_data)
+                messages.success(request, _("Service recorded. The referring officer can see it."))
+                return redirect("cell:referrals")
+        except s.VictimError as exc:
+            (answer if answer.is_bound else deliver).add_error(None, exc.message)
+    person = referral.record.person
+    context = {
+        "referral": referral,
+        "record": referral.record,
+        "age": person.age_years,
+        "sex": person.get_sex_display(),
+        "identity": (
+            {
+                "names": " / ".join(n for n in (person.name_latin, person.name_urdu) if n),
+                "phones": [i.value for i in person.identifiers.filter(kind="phone")],
+            }
+            if show_identity
+            else None
+        ),
+        "answer": answer,
+        "deliver": deliver,
+        "now": timezone.now(),
+    }
+    return render(request, "victims/provider_referral.html", context)
+
+
+# --- directory and families ---------------------------------------------------------------
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def directory(request: HttpRequest) -> HttpResponse:
+    service = request.GET.get("service", "")
+    if service and service not in ServiceType.values:
+        service = ""
+    providers = _providers(request.user, service or None)
+    labels = dict(ServiceType.choices)
+    rows = [
+        {
+            "org": org,
+            "profile": org.provider,
+            "services": [labels.get(x, x) for x in org.provider.services],
+        }
+        for org in providers
+    ]
+    return render(
+        request,
+        "victims/directory.html",
+        {"rows": rows, "services": ServiceType.choices, "service": service},
+    )
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def families(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not _works_records(user):
+        return render(request, "cell/forbidden.html", status=403)
+    managed = cases_for_user(user).filter(managed_cases_q(user))
+    rows = (
+        MissingMigrantFamily.objects.filter(case__in=managed)
+        .select_related("case")
+        .prefetch_related("support")
+    )
+    form = f.FamilyForm(_post(request), cases=managed.order_by("-year", "-number"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.family_add(by=user, **form.cleaned_data)
+        except s.VictimError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Family added."))
+            return redirect("cell:families")
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="victims.missingmigrantfamily",
+        reason="families list",
+    )
+    return render(request, "victims/families.html", {"rows": rows, "form": form})
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def family_support(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    managed = cases_for_user(user).filter(managed_cases_q(user))
+    family = MissingMigrantFamily.objects.filter(pk=pk, case__in=managed).first()
+    if family is None:
+        raise Http404
+    form = f.FamilySupportForm(_post(request), initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.family_support_add(family=family, by=user, **form.cleaned_data)
+        except s.VictimError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Support recorded."))
+            return redirect("cell:families")
+    context = {
+        "form": form,
+        "title": _("Record support to the family"),
+        "back": reverse("cell:families"),
+    }
+    return render(request, "victims/action.html", context)
+
+
+def provider_profile_of(org: Organisation) -> ProviderProfile | None:
+    return getattr(org, "provider", None)
