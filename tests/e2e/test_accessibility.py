@@ -107,6 +107,11 @@ OFFICER_PAGES = [
     "case:classify/",
     "case:parties/",
     "case:fir/",
+    "/cell/victims/",
+    "victim",  # the first protection record in the list
+    "/cell/referrals/",
+    "/cell/services/",
+    "/cell/families/",
 ]
 ADMIN_PAGES = ["/cell/users/", "/cell/audit/", "/cell/areas/import/"]
 
@@ -148,6 +153,12 @@ def test_officer_workspace_page(page, live_server, path, language):
         assert href is not None
         assert re.fullmatch(r"/cell/intake/\d+/", href), href
         page.goto(href)
+    elif path == "victim":
+        page.goto("/cell/victims/")
+        href = page.locator("main table a.ref").first.get_attribute("href")
+        assert href is not None
+        assert re.fullmatch(r"/cell/victims/VIC-MBD-\d{4}-\d{4}/", href), href
+        page.goto(href)
     elif path.startswith("case"):
         page.goto("/cell/cases/?view=district&status=investigation")
         href = page.locator("main table a.ref").first.get_attribute("href")
@@ -164,4 +175,14 @@ def test_admin_workspace_page(page, live_server, path, language):
     set_language(page, live_server, language)
     sign_in(page, ADMIN)
     page.goto(path)
+    assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_provider_referral_page(page, live_server, language):
+    set_language(page, live_server, language)
+    sign_in(page, "hospital_mbdin")
+    page.goto("/cell/referrals/")
+    assert_no_violations(page, language)
+    page.locator("main table a.ref").first.click()
     assert_no_violations(page, language)
