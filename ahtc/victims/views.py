@@ -25,7 +25,7 @@ from ahtc.accounts.selectors import organisations_for_user, user_scope
 from ahtc.cases.models import Party, PartyRole
 from ahtc.cases.selectors import case_access, case_for_user, cases_for_user, managed_cases_q
 from ahtc.core.audit import audit_record
-from ahtc.core.models import AuditAction, AuditOutcome
+from ahtc.core.models import AuditAction, AuditOutcome, in_language
 from ahtc.victims import forms as f
 from ahtc.victims import services as s
 from ahtc.victims.models import (
@@ -128,19 +128,30 @@ def victim_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "csv":
         if not user_scope(user).has_perm_anywhere(Perm.EXPORT):
             return render(request, "cell/forbidden.html", status=403)
-        return _export(user, rows)
+        return _export(user, rows, identity=request.GET.get("identity") == "1")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "show": show,
         "can_export": user_scope(user).has_perm_anywhere(Perm.EXPORT),
+        "can_export_identity": user_scope(user).has_perm_anywhere(Perm.EXPORT)
+        and user_scope(user).has_perm_anywhere(Perm.VIEW_IDENTITY),
     }
     return render(request, "victims/list.html", context)
 
 
-def _export(user: Any, rows: QuerySet[ProtectionRecord]) -> HttpResponse:
-    """One row per victim, never a name, phone, address or free text."""
+def _export(user: Any, rows: QuerySet[ProtectionRecord], *, identity: bool) -> HttpResponse:
+    """One row per victim, never a name, phone, address or free text, unless the
+    user holds export and view-identity where the record is (then audited as such;
+    identity-withheld records stay withheld)."""
+    scope = user_scope(user)
+    if identity:
+        rows = (
+            rows.filter(scope.q(Perm.EXPORT, "district__path"))
+            .filter(scope.q(Perm.VIEW_IDENTITY, "district__path"))
+            .select_related("person")
+        )
     out = io.StringIO()
     writer = csv.writer(out)
     header = [
@@ -154,6 +165,8 @@ def _export(user: Any, rows: QuerySet[ProtectionRecord]) -> HttpResponse:
         "referral_overdue",
         "follow_up_due",
     ]
+    if identity:
+        header += ["name", "phone"]
     writer.writerow(header)
     count = 0
     for r in rows:
@@ -169,13 +182,15 @@ def _export(user: Any, rows: QuerySet[ProtectionRecord]) -> HttpResponse:
                 r.open_referrals,  # type: ignore[attr-defined]
                 int(r.referral_overdue),  # type: ignore[attr-defined]
                 int(r.follow_up_due),  # type: ignore[attr-defined]
+                *(_identity_cells(r) if identity else []),
             ]
         )
     audit_record(
         actor=user,
         action=AuditAction.EXPORT,
         object_type="victims.protectionrecord",
-        reason=f"victim list csv, {count} rows, no identities",
+        reason=f"victim list csv, {count} rows, "
+        + ("WITH IDENTITIES" if identity else "no identities"),
     )
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = (
@@ -183,6 +198,20 @@ def _export(user: Any, rows: QuerySet[ProtectionRecord]) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _identity_cells(record: ProtectionRecord) -> list[str]:
+    if record.identity_withheld:
+        return ["(withheld)", ""]
+    person = record.person
+    names = " / ".join(n for n in (person.name_latin, person.name_urdu) if n)
+    phones = ";".join(i.value for i in person.identifiers.all() if i.kind == "phone")
+    return [_safe(names), _safe(phones)]
+
+
+def _safe(text: str) -> str:
+    """Defuse spreadsheet formulas in text cells."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
 
 
 # --- the record ------------------------------------------------------------------------
@@ -544,7 +573,31 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
         and not user_scope(user).has_perm_anywhere(Perm.VIEW_SHARED)
     ):
         return render(request, "cell/forbidden.html", status=403)
-    context = {"incoming": incoming, "outgoing": outgoing, "now": timezone.now()}
+    caseload: list[dict[str, Any]] = []
+    if _works_records(user):
+        now = timezone.now()
+        caseload = [
+            dict(row)
+            for row in Referral.objects.filter(
+                record__in=records_for_user(user),
+                status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED],
+            )
+            .values("provider__name_en", "provider__name_ur")
+            .annotate(
+                waiting=Count("pk", filter=Q(status=ReferralStatus.SENT)),
+                overdue=Count("pk", filter=Q(status=ReferralStatus.SENT, respond_by__lt=now)),
+                in_service=Count("pk", filter=Q(status=ReferralStatus.ACCEPTED)),
+            )
+            .order_by("-overdue", "-waiting", "provider__name_en")
+        ]
+        for row in caseload:
+            row["name"] = in_language(en=row["provider__name_en"], ur=row["provider__name_ur"])
+    context = {
+        "incoming": incoming,
+        "outgoing": outgoing,
+        "caseload": caseload,
+        "now": timezone.now(),
+    }
     return render(request, "victims/referrals.html", context)
 
 
