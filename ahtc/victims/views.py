@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,7 +80,13 @@ def _record_url(record: ProtectionRecord, anchor: str = "") -> str:
 def _providers(user: Any, service: str | None = None) -> QuerySet[Organisation]:
     rows = organisations_for_user(user).filter(provider__isnull=False, is_active=True)
     if service:
-        rows = rows.filter(provider__services__contains=[service])
+        # JSON containment (`__contains`) does not exist on SQLite: match in Python.
+        offering = [
+            pk
+            for pk, services in rows.values_list("pk", "provider__services")
+            if service in (services or [])
+        ]
+        rows = rows.filter(pk__in=offering)
     return rows.select_related("provider").order_by("name_en")
 
 
@@ -564,7 +570,7 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
                 ],
             )
             .select_related("record", "provider")
-            .order_by("respond_by")[:200]
+            .order_by(F("respond_by").asc(nulls_last=True), "pk")[:200]
         )
     if (
         not incoming
