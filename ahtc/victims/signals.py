@@ -12,6 +12,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from ahtc.cases.models import Party
+from ahtc.people.models import Identifier
 from ahtc.portal.duplicates import indicators_recorded
 from ahtc.portal.models import Tip
 from ahtc.victims.models import AlertSource, ProtectionRecord, ReappearanceAlert, VictimIndicator
@@ -43,3 +44,14 @@ def alert_on_tip(sender: Any, tip: Tip, hashes: set[str], **kwargs: Any) -> None
         ReappearanceAlert.objects.get_or_create(
             record_id=record_id, source=AlertSource.TIP, tip_id=tip.pk
         )
+
+
+@receiver(post_save, sender=Identifier, dispatch_uid="victims_refresh_indicators")
+def refresh_on_identifier(sender: Any, instance: Identifier, created: bool, **kwargs: Any) -> None:
+    """A phone added after the record opened is matched against new reports too."""
+    if created and instance.kind == "phone":
+        record = ProtectionRecord.objects.filter(person_id=instance.person_id).first()
+        if record is not None:
+            from ahtc.victims.services import indicators_refresh
+
+            indicators_refresh(record)
