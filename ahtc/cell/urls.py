@@ -95,6 +95,7 @@ urlpatterns = [
         victims.referral_close,
         name="victim_referral_close",
     ),
+    path("victims/<str:number>/needs/", victims.needs_add, name="victim_needs"),
     path("victims/<str:number>/plan/", victims.plan_add, name="victim_plan"),
     path("victims/<str:number>/plan/<int:pk>/", victims.plan_status, name="victim_plan_status"),
     path(

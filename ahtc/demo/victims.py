@@ -184,22 +184,20 @@ def build_victims(ctx: DemoContext) -> None:
                 accept=False,
                 reason="No psychologist posted this month; please refer to the NGO.",
             )
-        s.plan_item_add(
+        _assessment, items = s.needs_assess(
             record=record,
             by=officer,
-            service=ServiceType.HEALTH,
-            objective="Medical check-up and treatment",
-            planned_end=opened + dt.timedelta(days=30),
+            needs=[
+                ServiceType.HEALTH,
+                ServiceType.PSYCHOSOCIAL,
+                ServiceType.EDUCATION if child else ServiceType.LIVELIHOOD,
+            ],
+            assessed_on=opened,
         )
-        plan = s.plan_item_add(
-            record=record,
-            by=officer,
-            service=ServiceType.LIVELIHOOD if not child else ServiceType.EDUCATION,
-            objective="Vocational training" if not child else "Enrol in school",
-            planned_end=opened + dt.timedelta(days=120),
-        )
-        if i % 2:
-            s.plan_item_set_status(item=plan, by=officer, status="in_progress")
+        if i % 2 and items:
+            s.plan_item_set_status(item=items[-1], by=officer, status="in_progress")
+        if i % 3 == 0 and items:
+            s.plan_item_set_status(item=items[0], by=officer, status="done")
         first = FollowUp.objects.filter(record=record).order_by("due").first()
         if first is not None and first.due <= today:
             s.follow_up_done(

@@ -122,6 +122,13 @@ class CloseForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), max_length=500, required=False)
 
 
+class NeedsForm(forms.Form):
+    needs = _multi(_("What the victim needs"), m.ServiceType.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class PlanItemForm(forms.Form):
     service = forms.ChoiceField(label=_("Type of support"), choices=m.ServiceType.choices)
     objective = forms.CharField(label=_("Objective"), max_length=300)

@@ -171,6 +171,22 @@ class ProviderProfile(models.Model):
         return f"provider {self.organisation_id}"
 
 
+class NeedsAssessment(models.Model):
+    """What the victim needs, assessed with them; each new need starts a plan item."""
+
+    record = models.ForeignKey(ProtectionRecord, on_delete=models.CASCADE, related_name="needs")
+    needs = models.JSONField(_("needs"), default=list)
+    note = EncryptedTextField(_("note"), blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"needs of {self.record_id}"
+
+
 class PlanStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     IN_PROGRESS = "in_progress", _("in progress")

@@ -27,6 +27,7 @@ from ahtc.victims.models import (
     FamilySupport,
     FollowUp,
     MissingMigrantFamily,
+    NeedsAssessment,
     PlanStatus,
     ProtectionRecord,
     RecordCounter,
@@ -385,6 +386,45 @@ def referral_close(*, referral: Referral, by: Any, outcome: str = "") -> Referra
     referral.save()
     _audit(by, referral.record, f"referral {referral.pk} closed")
     return referral
+
+
+@transaction.atomic
+def needs_assess(
+    *,
+    record: ProtectionRecord,
+    by: Any,
+    needs: Iterable[str],
+    note: str = "",
+    plan_within_days: int = 90,
+    assessed_on: dt.date | None = None,
+) -> tuple[NeedsAssessment, list[SupportPlanItem]]:
+    """Record the needs; each need without an open plan item gets one."""
+    chosen = sorted(set(needs))
+    if not chosen:
+        raise VictimError(_("Choose at least one need."))
+    if set(chosen) - set(ServiceType.values):
+        raise VictimError(_("Unknown need."))
+    assessment = NeedsAssessment.objects.create(record=record, needs=chosen, note=note, by=by)
+    planned = set(
+        record.plan.exclude(status__in=[PlanStatus.DONE, PlanStatus.DROPPED]).values_list(
+            "service", flat=True
+        )
+    )
+    labels = dict(ServiceType.choices)
+    due = (assessed_on or timezone.localdate()) + dt.timedelta(days=plan_within_days)
+    items = [
+        SupportPlanItem.objects.create(
+            record=record,
+            service=need,
+            objective=str(labels[need]),
+            planned_end=due,
+            added_by=by,
+        )
+        for need in chosen
+        if need not in planned
+    ]
+    _audit(by, record, f"needs assessed ({len(chosen)} needs, {len(items)} new plan items)")
+    return assessment, items
 
 
 # --- plan, follow-up, risk ----------------------------------------------------------------

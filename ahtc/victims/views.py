@@ -302,6 +302,8 @@ def record_detail(request: HttpRequest, number: str) -> HttpResponse:
         "cases": cases,
         "consents": record.consents.select_related("organisation"),
         "plan": record.plan.all(),
+        "needs": record.needs.first(),
+        "service_labels": ServiceType.choices,
         "referrals": record.referrals.select_related("provider"),
         "follow_ups": record.follow_ups.all(),
         "risk": record.risks.first(),
@@ -462,6 +464,19 @@ def referral_close(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         title=_("Close the referral"),
         anchor="referrals",
         done=_("Referral closed."),
+    )
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def needs_add(request: HttpRequest, number: str) -> HttpResponse:
+    return _record_action(
+        request,
+        number,
+        build=lambda rec, r: f.NeedsForm(_post(r)),
+        handle=lambda rec, d, r: s.needs_assess(record=rec, by=r.user, **d),
+        title=_("Assess the victim's needs"),
+        anchor="plan",
+        done=_("Needs recorded; the support plan has an item for each new need."),
     )
 
 

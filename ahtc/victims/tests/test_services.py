@@ -892,3 +892,28 @@ def test_phone_added_after_the_record_opened_is_matched_in_new_reports(
         involved="He calls 03017654321 every day.",
     )
     assert ReappearanceAlert.objects.filter(record=record, source="tip").exists()
+
+
+def test_needs_assessment_starts_a_plan_item_per_new_need(
+    officer_mbdin: User, make_person: Callable[..., Person]
+) -> None:
+    from ahtc.victims import services
+    from ahtc.victims.models import ServiceType
+
+    record = services.record_create(person=make_person("Needs"), by=officer_mbdin, child=False)
+    services.plan_item_add(
+        record=record,
+        by=officer_mbdin,
+        service=ServiceType.HEALTH,
+        objective="Already planned",
+        planned_end=dt.date(2026, 1, 1),
+    )
+    _assessment, items = services.needs_assess(
+        record=record,
+        by=officer_mbdin,
+        needs=[ServiceType.HEALTH, ServiceType.SHELTER, ServiceType.LEGAL],
+    )
+    assert sorted(i.service for i in items) == [ServiceType.LEGAL, ServiceType.SHELTER]
+    assert record.plan.count() == 3
+    with pytest.raises(services.VictimError):
+        services.needs_assess(record=record, by=officer_mbdin, needs=[])
