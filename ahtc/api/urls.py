@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 
 from ahtc.api import views
 from ahtc.cases import api as cases
+from ahtc.victims import api as victims
 
 app_name = "api"
 urlpatterns = [
@@ -33,4 +34,7 @@ urlpatterns = [
         name="case_transition",
     ),
     path("legal-provisions/", cases.ProvisionList.as_view(), name="legal_provisions"),
+    path("referrals/", victims.ReferralList.as_view(), name="referrals"),
+    path("referrals/<int:pk>/answer/", victims.ReferralAnswer.as_view(), name="referral_answer"),
+    path("referrals/<int:pk>/deliver/", victims.ReferralDeliver.as_view(), name="referral_deliver"),
 ]

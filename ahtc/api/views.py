@@ -26,6 +26,7 @@ class ApiRoot(APIView):
             "api:organisations",
             "api:cases",
             "api:legal_provisions",
+            "api:referrals",
         ]
         return Response({name.split(":")[1]: reverse(name, request=request) for name in names})
 
