@@ -78,6 +78,8 @@ urlpatterns = [
     ),
     path("victims/<str:number>/", victims.record_detail, name="victim"),
     path("victims/<str:number>/edit/", victims.record_edit, name="victim_edit"),
+    path("victims/<str:number>/photo/", victims.photo_upload, name="victim_photo"),
+    path("victims/<str:number>/photo.jpg", victims.photo_download, name="victim_photo_file"),
     path("victims/<str:number>/consent/", victims.consent_add, name="victim_consent"),
     path(
         "victims/<str:number>/consent/<int:pk>/withdraw/",

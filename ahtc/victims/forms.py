@@ -52,6 +52,13 @@ class RecordForm(forms.Form):
     )
 
 
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photograph"),
+        help_text=_("JPEG, PNG or WebP up to 8 MB. Location and camera data are removed."),
+    )
+
+
 class ServiceConsentForm(forms.Form):
     service = forms.ChoiceField(
         label=_("Consents to be referred for"), choices=m.ServiceType.choices

@@ -109,6 +109,8 @@ class ProtectionRecord(TimeStampedModel):
     child = models.BooleanField(_("a child (under 18)"), default=False)
     age_evidence = models.CharField(_("evidence of age"), max_length=20, blank=True)
     address = EncryptedTextField(_("address"), blank=True)
+    # A photograph, re-encoded (no EXIF or GPS) and stored encrypted outside the web root.
+    photo_name = models.CharField(max_length=64, blank=True, editable=False)
     identity_withheld = models.BooleanField(
         _("identity withheld (media-sensitive)"),
         default=False,

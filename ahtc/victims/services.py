@@ -190,6 +190,26 @@ def record_update(*, record: ProtectionRecord, by: Any, **fields: Any) -> Protec
     return record
 
 
+@transaction.atomic
+def photo_set(*, record: ProtectionRecord, by: Any, upload: Any) -> ProtectionRecord:
+    """Re-encode (strips EXIF and GPS) and store encrypted; the old photo is deleted."""
+    from ahtc.portal.files import FileRejectedError, clean_upload, delete_stored, store_encrypted
+
+    try:
+        clean = clean_upload(upload)
+    except FileRejectedError as exc:
+        raise VictimError(str(exc)) from exc
+    if clean.kind != "jpeg":  # every accepted picture is re-encoded to JPEG
+        raise VictimError(_("Only a photograph (JPEG, PNG or WebP) can be used."))
+    old = record.photo_name
+    record.photo_name, _digest = store_encrypted(clean)
+    record.save(update_fields=["photo_name", "updated_at"])
+    if old:
+        delete_stored(old)
+    _audit(by, record, "photo stored")
+    return record
+
+
 # --- consent ---------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from ahtc.cases.models import Party, PartyRole
 from ahtc.cases.selectors import case_access, case_for_user, cases_for_user, managed_cases_q
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction, AuditOutcome, in_language
+from ahtc.portal.views import limited_upload
 from ahtc.victims import forms as f
 from ahtc.victims import services as s
 from ahtc.victims.models import (
@@ -363,6 +364,53 @@ def record_edit(request: HttpRequest, number: str) -> HttpResponse:
         anchor="profile",
         done=_("Saved."),
     )
+
+
+@limited_upload
+@staff_view(Perm.VIEW_WORKSPACE)
+def photo_upload(request: HttpRequest, number: str) -> HttpResponse:
+    record = record_for_user(request.user, number)
+    if not record_access(request.user, record).identity:
+        return _forbidden(request, record, "lacks record access: identity")
+    form = f.PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.photo_set(record=record, by=request.user, upload=form.cleaned_data["photo"])
+        except s.VictimError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Photograph stored."))
+            return redirect(_record_url(record, "profile"))
+    context = {
+        "form": form,
+        "title": _("Add a photograph"),
+        "back": _record_url(record, "profile"),
+        "record": record,
+        "multipart": True,
+    }
+    return render(request, "victims/action.html", context)
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def photo_download(request: HttpRequest, number: str) -> HttpResponse:
+    from ahtc.portal.files import download_response
+
+    record = record_for_user(request.user, number)
+    if not record_access(request.user, record).identity or not record.photo_name:
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target=record,
+        area_code=record.district.code,
+        reason="photo downloaded",
+    )
+
+    class _Stored:
+        stored_name = record.photo_name
+        kind = "jpeg"
+
+    return download_response(_Stored(), name=record.number)
 
 
 @staff_view(Perm.VIEW_WORKSPACE)
