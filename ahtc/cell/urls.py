@@ -115,6 +115,11 @@ urlpatterns = [
     path("referrals/", victims.referral_inbox, name="referrals"),
     path("referrals/<int:pk>/", victims.provider_referral, name="provider_referral"),
     path("services/", victims.directory, name="directory"),
+    path(
+        "organisations/<int:pk>/services/",
+        victims.provider_profile_edit,
+        name="provider_profile",
+    ),
     path("families/", victims.families, name="families"),
     path("families/<int:pk>/support/", victims.family_support, name="family_support"),
     path("areas/import/", views.area_import, name="area_import"),

@@ -92,11 +92,24 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_for_user(request.user, pk)
     can_manage = user_scope(request.user).permits(Perm.MANAGE_USERS, organisation.area)
     members = organisation.members.filter(is_active=True).order_by("username") if can_manage else []
-    return render(
-        request,
-        "cell/organisation_detail.html",
-        {"organisation": organisation, "members": members, "can_manage": can_manage},
-    )
+    from ahtc.victims.views import may_edit_provider
+
+    context = {
+        "organisation": organisation,
+        "members": members,
+        "can_manage": can_manage,
+        "provider": getattr(organisation, "provider", None),
+        "provider_labels": _service_labels(),
+        "can_edit_services": organisation.kind != "police_ahtc"
+        and may_edit_provider(request.user, organisation),
+    }
+    return render(request, "cell/organisation_detail.html", context)
+
+
+def _service_labels() -> list[tuple[str, Any]]:
+    from ahtc.victims.models import ServiceType
+
+    return list(ServiceType.choices)
 
 
 @staff_view(Perm.MANAGE_USERS)

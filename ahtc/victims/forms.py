@@ -52,6 +52,18 @@ class RecordForm(forms.Form):
     )
 
 
+class ProviderProfileForm(forms.Form):
+    services = forms.MultipleChoiceField(
+        label=_("Services given"),
+        choices=m.ServiceType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    contact_person = forms.CharField(label=_("Contact person"), required=False, max_length=150)
+    hours = forms.CharField(label=_("Opening hours"), required=False, max_length=150)
+    accepts_children = forms.BooleanField(label=_("Accepts children"), required=False)
+
+
 class PhotoForm(forms.Form):
     photo = forms.FileField(
         label=_("Photograph"),

@@ -30,6 +30,7 @@ from ahtc.victims.models import (
     NeedsAssessment,
     PlanStatus,
     ProtectionRecord,
+    ProviderProfile,
     RecordCounter,
     Referral,
     ReferralStatus,
@@ -208,6 +209,38 @@ def photo_set(*, record: ProtectionRecord, by: Any, upload: Any) -> ProtectionRe
         delete_stored(old)
     _audit(by, record, "photo stored")
     return record
+
+
+@transaction.atomic
+def provider_profile_save(
+    *,
+    organisation: Organisation,
+    by: Any,
+    services: Iterable[str],
+    address: str = "",
+    contact_person: str = "",
+    hours: str = "",
+    accepts_children: bool = True,
+) -> ProviderProfile:
+    chosen = sorted(set(services))
+    if set(chosen) - set(ServiceType.values):
+        raise VictimError(_("Unknown service."))
+    if organisation.kind == OrganisationKind.POLICE_AHTC:
+        raise VictimError(_("A police cell is not a service provider."))
+    profile, _created = ProviderProfile.objects.update_or_create(
+        organisation=organisation,
+        defaults={
+            "services": chosen,
+            "address": address.strip(),
+            "contact_person": contact_person.strip(),
+            "hours": hours.strip(),
+            "accepts_children": accepts_children,
+        },
+    )
+    audit_record(
+        actor=by, action=AuditAction.UPDATE, target=organisation, reason="provider profile saved"
+    )
+    return profile
 
 
 # --- consent ---------------------------------------------------------------------------

@@ -751,6 +751,49 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+def may_edit_provider(user: Any, organisation: Organisation) -> bool:
+    scope = user_scope(user)
+    return scope.permits(Perm.MANAGE_REFERENCE, organisation.area) or scope.permits(
+        Perm.MANAGE_CASES, organisation.area
+    )
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def provider_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from ahtc.accounts.selectors import organisation_for_user
+
+    organisation = organisation_for_user(request.user, pk)
+    if not may_edit_provider(request.user, organisation):
+        return _forbidden(request, organisation, "may not edit the service directory")
+    profile = getattr(organisation, "provider", None)
+    initial = (
+        {
+            "services": profile.services,
+            "address": profile.address,
+            "contact_person": profile.contact_person,
+            "hours": profile.hours,
+            "accepts_children": profile.accepts_children,
+        }
+        if profile
+        else {"accepts_children": True}
+    )
+    form = f.ProviderProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.provider_profile_save(organisation=organisation, by=request.user, **form.cleaned_data)
+        except s.VictimError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Service directory updated."))
+            return redirect("cell:organisation", pk=organisation.pk)
+    context = {
+        "form": form,
+        "title": _("Services given by %(name)s") % {"name": organisation.name},
+        "back": reverse("cell:organisation", args=[organisation.pk]),
+    }
+    return render(request, "victims/action.html", context)
+
+
 @staff_view(Perm.VIEW_WORKSPACE)
 def families(request: HttpRequest) -> HttpResponse:
     user: Any = request.user

@@ -517,3 +517,28 @@ class TestDirectory:
         page = login_as(officer_mbdin).get(reverse("cell:victim_referral", args=[record.number]))
         assert f'value="{health_org.pk}"'.encode() in page.content
         assert f'value="{labour_liaison.organisation.pk}"'.encode() not in page.content
+
+
+def test_cell_officer_lists_a_provider_and_it_appears_in_the_directory(
+    login_as: Callable[[User], Client], officer_mbdin: User, make_org: Callable[..., Organisation]
+) -> None:
+    from ahtc.accounts.models import OrganisationKind
+
+    school = make_org(kind=OrganisationKind.EDUCATION, area="PK620", name="Test School")
+    client = login_as(officer_mbdin)
+    response = client.post(
+        reverse("cell:provider_profile", args=[school.pk]),
+        {"services": ["Education"], "contact_person": "Head teacher", "accepts_children": "on"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("cell:directory") + "?service=Education").content.decode()
+    assert "Test School" in page
+    cell = make_org(kind=OrganisationKind.POLICE_AHTC, area="PK610", name="Other cell")
+    assert client.get(reverse("cell:provider_profile", args=[cell.pk])).status_code == 404
+
+
+def test_provider_staff_cannot_edit_the_directory(
+    login_as: Callable[[User], Client], health_user: User, health_org: Organisation
+) -> None:
+    response = login_as(health_user).get(reverse("cell:provider_profile", args=[health_org.pk]))
+    assert response.status_code == 403
