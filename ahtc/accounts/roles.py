@@ -35,6 +35,10 @@ class Perm(models.TextChoices):
         _("go ahead without the victim's recorded consent (audited)"),
     )
     PUBLISH_CONTENT = "publish_content", _("edit helplines and awareness pages")
+    EXPORT_IDENTITY = (
+        "export_identity",
+        _("export lists with victims' names (with a reason; audited)"),
+    )
     PROSECUTE = "prosecute", _("check challans and record hearings and verdicts of shared cases")
 
 
@@ -75,6 +79,7 @@ ROLES: dict[Role, RoleSpec] = {
                 Perm.VIEW_AUDIT,
                 Perm.MANAGE_USERS,
                 Perm.CONSENT_OVERRIDE,
+                Perm.EXPORT_IDENTITY,
                 Perm.PUBLISH_CONTENT,
             }
         ),

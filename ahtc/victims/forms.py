@@ -44,7 +44,10 @@ class RecordForm(forms.Form):
         label=_("Evidence of age"), choices=AgeEvidence.choices, required=False
     )
     address = forms.CharField(
-        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Address"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     identity_withheld = forms.BooleanField(
         label=_("Identity withheld (media-sensitive): never shown outside the cell"),
@@ -144,7 +147,7 @@ class CloseForm(forms.Form):
 class NeedsForm(forms.Form):
     needs = _multi(_("What the victim needs"), m.ServiceType.choices)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -168,9 +171,13 @@ class RiskForm(forms.Form):
 
 class CompensationForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=m.CompensationSource.choices)
-    ordered_pkr = forms.IntegerField(label=_("Ordered (PKR)"), required=False, min_value=0)
+    ordered_pkr = forms.IntegerField(
+        label=_("Ordered (PKR)"), required=False, min_value=0, max_value=10**12
+    )
     applied_on = forms.DateField(label=_("Applied for on"), required=False, widget=DATE)
-    paid_pkr = forms.IntegerField(label=_("Paid so far (PKR)"), min_value=0, initial=0)
+    paid_pkr = forms.IntegerField(
+        label=_("Paid so far (PKR)"), min_value=0, max_value=10**12, initial=0
+    )
     paid_on = forms.DateField(label=_("Last paid on"), required=False, widget=DATE)
 
 

@@ -48,6 +48,7 @@ def record_for_user(user: Any, number: str) -> ProtectionRecord:
 @dataclass(frozen=True)
 class RecordAccess:
     manage: bool
+    cell: bool  # cell staff: identity-withheld, consent, referrals, photograph
     identity: bool
     override_consent: bool
     export_identity: bool
@@ -61,6 +62,7 @@ def record_access(user: Any, record: ProtectionRecord) -> RecordAccess:
     identity = manage and scope.permits(Perm.VIEW_IDENTITY, record.district)
     return RecordAccess(
         manage=manage,
+        cell=scope.permits(Perm.MANAGE_CASES, record.district),
         identity=identity,
         override_consent=manage and scope.permits(Perm.CONSENT_OVERRIDE, record.district),
         export_identity=identity and scope.permits(Perm.EXPORT, record.district),

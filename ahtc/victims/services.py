@@ -44,14 +44,25 @@ from ahtc.victims.models import (
 )
 
 FOLLOW_UP_MONTHS = (1, 3, 6, 12)
+# Kinds of organisation that may be listed in the service directory.
+PROVIDER_KINDS = {
+    OrganisationKind.CHILD_PROTECTION,
+    OrganisationKind.SOCIAL_WELFARE,
+    OrganisationKind.HEALTH,
+    OrganisationKind.EDUCATION,
+    OrganisationKind.LABOUR,
+    OrganisationKind.EOBI,
+    OrganisationKind.NGO,
+}
 RESPOND_WITHIN = dt.timedelta(days=3)
 RESPOND_WITHIN_CHILD = dt.timedelta(days=1)
 
 
 class VictimError(ValueError):
-    def __init__(self, message: str | Promise) -> None:
+    def __init__(self, message: str | Promise, *, refusal: str = "") -> None:
         super().__init__(str(message))
         self.message = str(message)
+        self.refusal = refusal  # audited by the caller, outside the rolled-back transaction
 
 
 def _audit(
@@ -105,10 +116,16 @@ def record_create(
     address: str = "",
     identity_withheld: bool = False,
     opened_on: dt.date | None = None,
+    district: Any = None,
 ) -> ProtectionRecord:
+    """`district` is the district of the case the record is opened from (default:
+    the district that recorded the person). A person in any identity-withheld case
+    gets an identity-withheld record."""
     if ProtectionRecord.objects.filter(person=person).exists():
         raise VictimError(_("This person already has a protection record."))
-    district = person.source_district
+    district = district or person.source_district
+    if person.parties.filter(case__identity_withheld=True).exists():
+        identity_withheld = True
     day = opened_on or timezone.localdate()
     number = next_in_sequence(RecordCounter, district=district, year=day.year)
     prefix = CASE_PREFIXES.get(district.code, district.code)
@@ -162,7 +179,7 @@ def _child_protection_draft(record: ProtectionRecord, by: Any) -> Referral | Non
         provider=cpb,
         service=ServiceType.SOCIAL_CARE,
         needs=str(_("Child victim: assessment and protection by the Child Protection Bureau.")),
-        identity_needed=True,
+        identity_needed=not record.identity_withheld,
         referred_by=by,
     )
 
@@ -225,8 +242,8 @@ def provider_profile_save(
     chosen = sorted(set(services))
     if set(chosen) - set(ServiceType.values):
         raise VictimError(_("Unknown service."))
-    if organisation.kind == OrganisationKind.POLICE_AHTC:
-        raise VictimError(_("A police cell is not a service provider."))
+    if organisation.kind not in PROVIDER_KINDS:
+        raise VictimError(_("Only a service-giving organisation can be listed."))
     profile, _created = ProviderProfile.objects.update_or_create(
         organisation=organisation,
         defaults={
@@ -334,7 +351,10 @@ def _send(referral: Referral, by: Any, *, override_consent: bool, reason: str) -
                 )
             )
         if not user_scope(by).permits(Perm.CONSENT_OVERRIDE, record.district):
-            raise VictimError(_("Only a user allowed to override consent may go ahead without it."))
+            raise VictimError(
+                _("Only a user allowed to override consent may go ahead without it."),
+                refusal=f"consent override refused (referral {referral.service}): lacks permission",
+            )
         if not reason.strip():
             raise VictimError(_("Going ahead without consent needs a written reason."))
         referral.consent_overridden = True
@@ -496,6 +516,8 @@ def plan_item_add(
 
 @transaction.atomic
 def plan_item_set_status(*, item: SupportPlanItem, by: Any, status: str) -> SupportPlanItem:
+    if item.status in {PlanStatus.DONE, PlanStatus.DROPPED}:
+        raise VictimError(_("This item is finished; add a new one instead."))
     item.status = status
     item.actual_end = (
         timezone.localdate() if status in {PlanStatus.DONE, PlanStatus.DROPPED} else None

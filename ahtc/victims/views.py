@@ -88,7 +88,7 @@ def _providers(user: Any, service: str | None = None) -> QuerySet[Organisation]:
             if service in (services or [])
         ]
         rows = rows.filter(pk__in=offering)
-    return rows.select_related("provider").order_by("name_en")
+    return rows.select_related("provider", "area").order_by("name_en")
 
 
 # --- caseload -------------------------------------------------------------------------
@@ -135,20 +135,25 @@ def victim_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "csv":
         if not user_scope(user).has_perm_anywhere(Perm.EXPORT):
             return render(request, "cell/forbidden.html", status=403)
-        return _export(user, rows, identity=request.GET.get("identity") == "1")
+        identity = request.GET.get("identity") == "1"
+        reason = request.GET.get("reason", "").strip()
+        if identity and not (user_scope(user).has_perm_anywhere(Perm.EXPORT_IDENTITY) and reason):
+            return render(request, "cell/forbidden.html", status=403)
+        return _export(user, rows, identity=identity, reason=reason)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "show": show,
         "can_export": user_scope(user).has_perm_anywhere(Perm.EXPORT),
-        "can_export_identity": user_scope(user).has_perm_anywhere(Perm.EXPORT)
-        and user_scope(user).has_perm_anywhere(Perm.VIEW_IDENTITY),
+        "can_export_identity": user_scope(user).has_perm_anywhere(Perm.EXPORT_IDENTITY),
     }
     return render(request, "victims/list.html", context)
 
 
-def _export(user: Any, rows: QuerySet[ProtectionRecord], *, identity: bool) -> HttpResponse:
+def _export(
+    user: Any, rows: QuerySet[ProtectionRecord], *, identity: bool, reason: str = ""
+) -> HttpResponse:
     """One row per victim, never a name, phone, address or free text, unless the
     user holds export and view-identity where the record is (then audited as such;
     identity-withheld records stay withheld)."""
@@ -176,8 +181,10 @@ def _export(user: Any, rows: QuerySet[ProtectionRecord], *, identity: bool) -> H
         header += ["name", "phone"]
     writer.writerow(header)
     count = 0
+    numbers: list[str] = []
     for r in rows:
         count += 1
+        numbers.append(r.number)
         writer.writerow(
             [
                 r.number,
@@ -196,8 +203,11 @@ def _export(user: Any, rows: QuerySet[ProtectionRecord], *, identity: bool) -> H
         actor=user,
         action=AuditAction.EXPORT,
         object_type="victims.protectionrecord",
-        reason=f"victim list csv, {count} rows, "
-        + ("WITH IDENTITIES" if identity else "no identities"),
+        reason=(
+            f"victim list csv WITH IDENTITIES, {count} rows ({reason[:120]}): " + ",".join(numbers)
+            if identity
+            else f"victim list csv, {count} rows, no identities"
+        ),
     )
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = (
@@ -218,7 +228,7 @@ def _identity_cells(record: ProtectionRecord) -> list[str]:
 
 def _safe(text: str) -> str:
     """Defuse spreadsheet formulas in text cells."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 # --- the record ------------------------------------------------------------------------
@@ -249,13 +259,16 @@ def record_open(request: HttpRequest, reference: str, party_pk: int) -> HttpResp
     form = f.RecordForm(
         request.POST or None,
         initial={
+            "identity_withheld": case.identity_withheld,
             "child": age is not None and age < 18,
             "trafficking_status": "PossibleVictimOfTrafficking",
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record = s.record_create(person=party.person, by=request.user, **form.cleaned_data)
+            record = s.record_create(
+                person=party.person, by=request.user, district=case.district, **form.cleaned_data
+            )
         except s.VictimError as exc:
             form.add_error(None, exc.message)
         else:
@@ -309,6 +322,11 @@ def record_detail(request: HttpRequest, number: str) -> HttpResponse:
         "follow_ups": record.follow_ups.all(),
         "risk": record.risks.first(),
         "alerts": record.alerts.select_related("case", "tip"),
+        "visible_cases": set(
+            cases_for_user(request.user)
+            .filter(pk__in=record.alerts.values("case_id"))
+            .values_list("pk", flat=True)
+        ),
         "compensation": record.compensation.all(),
         "today": today,
         "now": timezone.now(),
@@ -327,16 +345,25 @@ def _record_action(
     title: str,
     anchor: str,
     done: str,
+    need: str = "manage",
 ) -> HttpResponse:
     record = record_for_user(request.user, number)
     access = record_access(request.user, record)
-    if not access.manage:
-        return _forbidden(request, record, "lacks record access: manage")
+    if not getattr(access, need):
+        return _forbidden(request, record, f"lacks record access: {need}")
     form = build(record, request)
     if request.method == "POST" and form.is_valid():
         try:
             handle(record, form.cleaned_data, request)
         except s.VictimError as exc:
+            if exc.refusal:
+                audit_record(
+                    actor=request.user,
+                    action=AuditAction.UPDATE,
+                    outcome=AuditOutcome.REFUSED,
+                    target=record,
+                    reason=exc.refusal,
+                )
             form.add_error(None, exc.message)
         else:
             messages.success(request, done)
@@ -362,6 +389,7 @@ def record_edit(request: HttpRequest, number: str) -> HttpResponse:
         handle=lambda rec, d, r: s.record_update(record=rec, by=r.user, **d),
         title=_("Edit the protection record"),
         anchor="profile",
+        need="cell",
         done=_("Saved."),
     )
 
@@ -370,7 +398,8 @@ def record_edit(request: HttpRequest, number: str) -> HttpResponse:
 @staff_view(Perm.VIEW_WORKSPACE)
 def photo_upload(request: HttpRequest, number: str) -> HttpResponse:
     record = record_for_user(request.user, number)
-    if not record_access(request.user, record).identity:
+    access = record_access(request.user, record)
+    if not (access.identity and access.cell):
         return _forbidden(request, record, "lacks record access: identity")
     form = f.PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -424,6 +453,7 @@ def consent_add(request: HttpRequest, number: str) -> HttpResponse:
         handle=lambda rec, d, r: s.consent_record(record=rec, by=r.user, **d),
         title=_("Record consent to be referred"),
         anchor="consent",
+        need="cell",
         done=_("Consent recorded."),
     )
 
@@ -432,8 +462,8 @@ def consent_add(request: HttpRequest, number: str) -> HttpResponse:
 @staff_view(Perm.VIEW_WORKSPACE)
 def consent_withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     record = record_for_user(request.user, number)
-    if not record_access(request.user, record).manage:
-        return _forbidden(request, record, "lacks record access: manage")
+    if not record_access(request.user, record).cell:
+        return _forbidden(request, record, "lacks record access: cell")
     consent = ServiceConsent.objects.filter(record=record, pk=pk).first()
     if consent is None:
         raise Http404
@@ -473,6 +503,7 @@ def referral_add(request: HttpRequest, number: str) -> HttpResponse:
         ),
         title=_("Refer for a service"),
         anchor="referrals",
+        need="cell",
         done=_("Referral sent. The provider has been asked to answer."),
     )
 
@@ -497,6 +528,7 @@ def referral_send(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         handle=lambda rec, d, r: s.referral_send(referral=referral, by=r.user, **d),
         title=_("Send the referral"),
         anchor="referrals",
+        need="cell",
         done=_("Referral sent."),
     )
 
@@ -511,6 +543,7 @@ def referral_close(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         handle=lambda rec, d, r: s.referral_close(referral=referral, by=r.user, **d),
         title=_("Close the referral"),
         anchor="referrals",
+        need="cell",
         done=_("Referral closed."),
     )
 
@@ -551,7 +584,10 @@ def plan_status(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     status = request.POST.get("status", "")
     if item is None or status not in PlanStatus.values:
         raise Http404
-    s.plan_item_set_status(item=item, by=request.user, status=status)
+    try:
+        s.plan_item_set_status(item=item, by=request.user, status=status)
+    except s.VictimError as exc:
+        messages.error(request, exc.message)
     return redirect(_record_url(record, "plan"))
 
 
@@ -752,6 +788,8 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def may_edit_provider(user: Any, organisation: Organisation) -> bool:
+    if organisation.kind not in s.PROVIDER_KINDS:
+        return False
     scope = user_scope(user)
     return scope.permits(Perm.MANAGE_REFERENCE, organisation.area) or scope.permits(
         Perm.MANAGE_CASES, organisation.area

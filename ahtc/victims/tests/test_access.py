@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -477,3 +478,38 @@ class TestProviderIdentity:
         assert provider_sees_identity(referral)
         s.consent_withdraw(consent=consent, by=dpo_mbdin)
         assert login_as(health_user).get(provider_url(referral)).status_code == 404
+
+
+def test_review_fixes_withheld_case_district_and_investigator_limits(
+    login_as: Any,
+    officer_mbdin: User,
+    io_mbdin: User,
+    make_case: Any,
+    make_person: Any,
+) -> None:
+    """A record opened from an identity-withheld case is withheld; it belongs to the
+    case's district; an investigating officer cannot change privacy settings."""
+    from django.urls import reverse
+
+    from ahtc.cases import services as cases
+    from ahtc.cases.models import PartyRole
+    from ahtc.victims import services as vs
+
+    case = make_case()
+    case.identity_withheld = True
+    case.save()
+    person = make_person("Withheld Person")
+    party = cases.party_add(case=case, by=officer_mbdin, role=PartyRole.VICTIM, person=person)
+    record = vs.record_create(person=person, by=officer_mbdin, child=False, district=case.district)
+    assert record.identity_withheld
+    assert record.district == case.district
+    handover = cases.handover_create(
+        case=case, by=officer_mbdin, kind="assign", to_user=io_mbdin, reason="lead"
+    )
+    cases.handover_answer(handover=handover, by=io_mbdin, accept=True)
+    client = login_as(io_mbdin)
+    assert client.get(reverse("cell:victim", args=[record.number])).status_code == 200
+    assert client.get(reverse("cell:victim_edit", args=[record.number])).status_code == 403
+    assert client.get(reverse("cell:victim_consent", args=[record.number])).status_code == 403
+    assert client.get(reverse("cell:victim_referral", args=[record.number])).status_code == 403
+    assert party.pk

@@ -113,12 +113,19 @@ class TestExport:
         assert event.reason == "victim list csv, 1 rows, no identities"
         assert_absent(event.reason, "the audit reason")
 
-    def test_csv_with_names_is_audited_as_such_and_never_has_the_address(
-        self, victim: ProtectionRecord, officer_mbdin: User, login_as: LoginAs
+    def test_csv_with_names_is_for_the_cell_head_with_a_reason(
+        self,
+        victim: ProtectionRecord,
+        officer_mbdin: User,
+        dpo_mbdin: User,
+        login_as: LoginAs,
     ) -> None:
-        response = login_as(officer_mbdin).get(
-            reverse("cell:victims"), {"export": "csv", "identity": "1"}
-        )
+        asked = {"export": "csv", "identity": "1", "reason": "court order 12/2025"}
+        assert login_as(officer_mbdin).get(reverse("cell:victims"), asked).status_code == 403
+        client = login_as(dpo_mbdin)
+        no_reason = {"export": "csv", "identity": "1"}
+        assert client.get(reverse("cell:victims"), no_reason).status_code == 403
+        response = client.get(reverse("cell:victims"), asked)
         assert response.status_code == 200
         text = response.content.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
@@ -128,15 +135,17 @@ class TestExport:
         assert ADDRESS not in text
         assert PLACE not in text
         event = AuditEvent.objects.get(action=AuditAction.EXPORT)
-        assert event.reason == "victim list csv, 1 rows, WITH IDENTITIES"
+        assert event.reason.startswith("victim list csv WITH IDENTITIES, 1 rows (court order")
+        assert victim.number in event.reason
         assert_absent(event.reason, "the audit reason")
 
     def test_csv_with_names_keeps_withheld_identities_withheld(
-        self, victim: ProtectionRecord, officer_mbdin: User, login_as: LoginAs
+        self, victim: ProtectionRecord, dpo_mbdin: User, login_as: LoginAs
     ) -> None:
-        s.record_update(record=victim, by=officer_mbdin, identity_withheld=True)
-        response = login_as(officer_mbdin).get(
-            reverse("cell:victims"), {"export": "csv", "identity": "1"}
+        s.record_update(record=victim, by=dpo_mbdin, identity_withheld=True)
+        response = login_as(dpo_mbdin).get(
+            reverse("cell:victims"),
+            {"export": "csv", "identity": "1", "reason": "committee request"},
         )
         text = response.content.decode("utf-8-sig")
         assert victim.number in text
