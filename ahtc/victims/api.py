@@ -77,14 +77,20 @@ class ReferralList(generics.ListAPIView[Referral]):
     serializer_class = ReferralSerializer
 
     def get_queryset(self) -> QuerySet[Referral]:
-        rows = provider_referrals_for_user(self.request.user).order_by("respond_by", "pk")
+        return provider_referrals_for_user(self.request.user).order_by("respond_by", "pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        results = response.data.get("results", []) if isinstance(response.data, dict) else []
+        seen = ",".join(str(r["id"]) for r in results)
+        named = ",".join(str(r["id"]) for r in results if r.get("name"))
         audit_record(
-            actor=self.request.user,
+            actor=request.user,
             action=AuditAction.VIEW,
             object_type="victims.referral",
-            reason="provider referral list via API",
+            reason=f"provider referral list via API: {seen}; with identity: {named or 'none'}",
         )
-        return rows
+        return response
 
 
 def _act(

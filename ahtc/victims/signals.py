@@ -20,7 +20,7 @@ from ahtc.victims.models import AlertSource, ProtectionRecord, ReappearanceAlert
 
 @receiver(post_save, sender=Party, dispatch_uid="victims_alert_on_party")
 def alert_on_party(sender: Any, instance: Party, created: bool, **kwargs: Any) -> None:
-    if not created or instance.person_id is None:
+    if not created or instance.person_id is None or kwargs.get("raw"):
         return
     record = ProtectionRecord.objects.filter(person_id=instance.person_id).first()
     if record is None:
@@ -49,7 +49,7 @@ def alert_on_tip(sender: Any, tip: Tip, hashes: set[str], **kwargs: Any) -> None
 @receiver(post_save, sender=Identifier, dispatch_uid="victims_refresh_indicators")
 def refresh_on_identifier(sender: Any, instance: Identifier, created: bool, **kwargs: Any) -> None:
     """A phone added after the record opened is matched against new reports too."""
-    if created and instance.kind == "phone":
+    if created and instance.kind == "phone" and not kwargs.get("raw"):
         record = ProtectionRecord.objects.filter(person_id=instance.person_id).first()
         if record is not None:
             from ahtc.victims.services import indicators_refresh

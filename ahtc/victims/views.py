@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -655,7 +656,15 @@ def alert_seen(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @staff_view(Perm.VIEW_WORKSPACE)
 def referral_inbox(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    incoming = list(provider_referrals_for_user(user).order_by("status", "respond_by"))
+    # Waiting for an answer first, then in service, then delivered; oldest first.
+    step = DbCase(
+        When(status=ReferralStatus.SENT, then=Value(0)),
+        When(status=ReferralStatus.ACCEPTED, then=Value(1)),
+        default=Value(2),
+    )
+    incoming = list(
+        provider_referrals_for_user(user).annotate(step=step).order_by("step", "respond_by")[:300]
+    )
     outgoing: list[Referral] = []
     if _works_records(user):
         outgoing = list(
@@ -858,7 +867,8 @@ def families(request: HttpRequest) -> HttpResponse:
         object_type="victims.missingmigrantfamily",
         reason="families list",
     )
-    return render(request, "victims/families.html", {"rows": rows, "form": form})
+    page = Paginator(rows.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    return render(request, "victims/families.html", {"rows": page, "page": page, "form": form})
 
 
 @staff_view(Perm.VIEW_WORKSPACE)
