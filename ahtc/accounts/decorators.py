@@ -16,6 +16,30 @@ from ahtc.core.models import AuditAction, AuditOutcome
 View = Callable[..., HttpResponse]
 
 
+def refused(request: HttpRequest, target: Any, why: str) -> HttpResponse:
+    """403 page for a user who may see `target` but not do this; audited."""
+    audit_record(
+        actor=request.user,
+        action=AuditAction.UPDATE,
+        outcome=AuditOutcome.REFUSED,
+        target=target,
+        reason=why,
+    )
+    return render(request, "cell/forbidden.html", status=403)
+
+
+def refused_if(request: HttpRequest, target: Any, error: Any) -> None:
+    """Audit a refused attempt carried by a service's RuleError (if any)."""
+    if getattr(error, "refusal", ""):
+        audit_record(
+            actor=request.user,
+            action=AuditAction.UPDATE,
+            outcome=AuditOutcome.REFUSED,
+            target=target,
+            reason=error.refusal,
+        )
+
+
 def staff_view(perm: Perm = Perm.VIEW_WORKSPACE) -> Callable[[View], View]:
     """Signed in, second factor verified, and holding `perm` somewhere.
 

@@ -105,7 +105,7 @@ def export_rows(cases: QuerySet[Case]) -> list[list[Any]]:
     return out
 
 
-def _safe_cell(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
     """Defuse spreadsheet formulas in text cells (CSV injection)."""
     if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
         return "'" + value
@@ -123,7 +123,7 @@ def case_list_export(*, user: Any, cases: QuerySet[Case], fmt: str) -> HttpRespo
         sheet = book.create_sheet("cases")
         sheet.append(header)
         for row in rows:
-            sheet.append([_safe_cell(v) for v in row])
+            sheet.append([safe_cell(v) for v in row])
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(
@@ -134,7 +134,7 @@ def case_list_export(*, user: Any, cases: QuerySet[Case], fmt: str) -> HttpRespo
         text = io.StringIO()
         writer = csv.writer(text)
         writer.writerow(header)
-        writer.writerows([[_safe_cell(v) for v in row] for row in rows])
+        writer.writerows([[safe_cell(v) for v in row] for row in rows])
         response = HttpResponse(text.getvalue().encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
     response["Cache-Control"] = "no-store"

@@ -14,7 +14,6 @@ from ahtc.accounts.models import Organisation, User
 from ahtc.cases import classification as c
 from ahtc.cases.countries import COUNTRIES
 from ahtc.cases.models import (
-    Case,
     ChallanItemKind,
     ConsentMethod,
     ConsentPurpose,
@@ -459,7 +458,3 @@ class ChallanActionForm(forms.Form):
 
 class SavedSearchForm(forms.Form):
     name = forms.CharField(label=_("Save this search as"), max_length=80)
-
-
-def case_choices(cases: QuerySet[Case]) -> list[tuple[str, str]]:
-    return [(c.reference, f"{c.reference} — {c.title}") for c in cases]

@@ -60,21 +60,15 @@ from ahtc.cases.models import (
 )
 from ahtc.cases.references import case_reference
 from ahtc.core.audit import audit_record
+from ahtc.core.errors import RuleError
 from ahtc.core.models import AuditAction
 from ahtc.core.sequence import next_in_sequence
 from ahtc.geography.models import Area, PoliceStation
 from ahtc.people.models import Person
 
 
-class CaseError(ValueError):
+class CaseError(RuleError):
     """A rule of the case was broken; the message is for the user."""
-
-    def __init__(self, message: str | Promise, *, refusal: str = "") -> None:
-        super().__init__(str(message))
-        self.message = str(message)
-        # Set when the error is a refused attempt the caller must audit (outside
-        # the rolled-back transaction).
-        self.refusal = refusal
 
 
 def _audit(by: Any, case: Case, reason: str, action: AuditAction = AuditAction.UPDATE) -> None:

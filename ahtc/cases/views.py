@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ahtc.accounts.decorators import staff_view
+from ahtc.accounts.decorators import refused, refused_if, staff_view
 from ahtc.accounts.models import Organisation, OrganisationKind, User
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import districts_for_user, organisations_for_user, user_scope
@@ -55,8 +55,9 @@ from ahtc.cases.selectors import (
     managed_cases_q,
     tasks_due_for_user,
 )
+from ahtc.core.access import get_scoped_or_404
 from ahtc.core.audit import audit_record
-from ahtc.core.models import AuditAction, AuditOutcome
+from ahtc.core.models import AuditAction
 from ahtc.geography.models import PoliceStation
 from ahtc.people.models import IdentifierKind, Person
 from ahtc.people.normalise import IdentifierError
@@ -67,43 +68,11 @@ from ahtc.portal.views import limited_upload
 CASE_WORK = Perm.VIEW_WORKSPACE
 
 
-def _forbidden(request: HttpRequest, case: Case, why: str) -> HttpResponse:
-    audit_record(
-        actor=request.user,
-        action=AuditAction.UPDATE,
-        outcome=AuditOutcome.REFUSED,
-        target=case,
-        reason=why,
+def _in_case(request: HttpRequest, model: Any, pk: Any, **in_case: Any) -> Any:
+    """An object of this case by pk: 404 otherwise, audited when it exists elsewhere."""
+    return get_scoped_or_404(
+        user=request.user, scoped=model._default_manager.filter(**in_case), pk=pk
     )
-    return render(request, "cell/forbidden.html", status=403)
-
-
-def _refused(request: HttpRequest, case: Case, exc: s.CaseError) -> None:
-    if exc.refusal:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.UPDATE,
-            outcome=AuditOutcome.REFUSED,
-            target=case,
-            reason=exc.refusal,
-        )
-
-
-def _in_case(request: HttpRequest, within: Case, model: Any, pk: Any, **in_case: Any) -> Any:
-    """An object of this case by pk; 404 otherwise, audited when it exists elsewhere."""
-    obj = model._default_manager.filter(pk=pk, **in_case).first()
-    if obj is None:
-        if model._default_manager.filter(pk=pk).exists():
-            audit_record(
-                actor=request.user,
-                action=AuditAction.VIEW,
-                outcome=AuditOutcome.REFUSED,
-                object_type=model._meta.label_lower,
-                object_id=pk,
-                reason=f"not part of case {within.reference}",
-            )
-        raise Http404
-    return obj
 
 
 def _detail_url(case: Case, anchor: str = "") -> str:
@@ -382,13 +351,13 @@ def _action(
 ) -> HttpResponse:
     case, access = _load(request, reference)
     if not getattr(access, need):
-        return _forbidden(request, case, f"lacks case access: {need}")
+        return refused(request, case, f"lacks case access: {need}")
     form = build(case, access, request)
     if request.method == "POST" and form.is_valid():
         try:
             handle(case, form.cleaned_data, access, request)
         except s.CaseError as exc:
-            _refused(request, case, exc)
+            refused_if(request, case, exc)
             form.add_error(None, exc.message)
         except IdentifierError as exc:
             form.add_error(None, str(exc))
@@ -435,7 +404,7 @@ def _partner_orgs(user: Any) -> QuerySet[Organisation]:
 def party_add(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _load(request, reference)
     if not access.manage:
-        return _forbidden(request, case, "lacks case access: manage")
+        return refused(request, case, "lacks case access: manage")
     search = f.PersonSearchForm(request.GET or None)
     found = _people_found(request.user, case, search) if search.is_valid() else []
 
@@ -585,7 +554,7 @@ def event_add(request: HttpRequest, reference: str) -> HttpResponse:
 def classify(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _load(request, reference)
     if not access.manage:
-        return _forbidden(request, case, "lacks case access: manage")
+        return refused(request, case, "lacks case access: manage")
     provisions = s.offered_provisions(case)
     answers_form = f.ClassificationForm(request.POST or None)
     suggestion = None
@@ -645,7 +614,7 @@ def classify(request: HttpRequest, reference: str) -> HttpResponse:
 def transition(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _load(request, reference)
     if not (access.manage or access.prosecute):
-        return _forbidden(request, case, "lacks case access: transition")
+        return refused(request, case, "lacks case access: transition")
     form = f.TransitionForm(request.POST, allowed=s.allowed_transitions(case))
     if not form.is_valid():
         messages.error(request, _("Choose where the case goes next."))
@@ -661,7 +630,7 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
             override_consent=data["override_consent"],
         )
     except s.CaseError as exc:
-        _refused(request, case, exc)
+        refused_if(request, case, exc)
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Status changed."))
@@ -730,7 +699,7 @@ def challan_action(request: HttpRequest, reference: str) -> HttpResponse:
     if (action == "io_done" and not access.manage) or (
         action != "io_done" and not access.prosecute
     ):
-        return _forbidden(request, case, f"lacks case access: challan {action}")
+        return refused(request, case, f"lacks case access: challan {action}")
     item = ChallanItem.objects.filter(case=case, kind=data["kind"]).first()
     if item is None:
         raise Http404
@@ -747,7 +716,7 @@ def challan_action(request: HttpRequest, reference: str) -> HttpResponse:
                 item=item, by=request.user, accept=action == "accept", objection=data["objection"]
             )
     except s.CaseError as exc:
-        _refused(request, case, exc)
+        refused_if(request, case, exc)
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Checklist updated."))
@@ -790,8 +759,8 @@ def verdict_add(request: HttpRequest, reference: str) -> HttpResponse:
 def compensation_update(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, access = _load(request, reference)
     if not access.manage_or_prosecute:
-        return _forbidden(request, case, "lacks case access: manage_or_prosecute")
-    verdict = _in_case(request, case, Verdict, pk, party__case=case)
+        return refused(request, case, "lacks case access: manage_or_prosecute")
+    verdict = _in_case(request, Verdict, pk, party__case=case)
     return _action(
         request,
         reference,
@@ -834,8 +803,8 @@ def consent_add(request: HttpRequest, reference: str) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, access = _load(request, reference)
     if not access.manage:
-        return _forbidden(request, case, "lacks case access: manage")
-    consent = _in_case(request, case, Consent, pk, case=case)
+        return refused(request, case, "lacks case access: manage")
+    consent = _in_case(request, Consent, pk, case=case)
     try:
         revoked = s.consent_withdraw(consent=consent, by=request.user)
     except s.CaseError as exc:
@@ -867,8 +836,8 @@ def share_add(request: HttpRequest, reference: str) -> HttpResponse:
 def share_revoke(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, access = _load(request, reference)
     if not access.cell:
-        return _forbidden(request, case, "lacks case access: cell")
-    share = _in_case(request, case, CaseShare, pk, case=case)
+        return refused(request, case, "lacks case access: cell")
+    share = _in_case(request, CaseShare, pk, case=case)
     s.share_revoke(share=share, by=request.user)
     messages.success(request, _("Sharing ended. The agency no longer sees the case."))
     return redirect(_detail_url(case, "sharing"))
@@ -904,9 +873,9 @@ def handover_add(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view(CASE_WORK)
 def handover_answer(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, _access = _load(request, reference)
-    handover = _in_case(request, case, Handover, pk, case=case)
+    handover = _in_case(request, Handover, pk, case=case)
     if not s.may_answer(handover, request.user):
-        return _forbidden(request, case, "handover not addressed to the user")
+        return refused(request, case, "handover not addressed to the user")
     form = f.AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -976,8 +945,8 @@ def _read_limited(upload: Any) -> bytes:
 def custody_add(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, access = _load(request, reference)
     if not access.manage:
-        return _forbidden(request, case, "lacks case access: manage")
-    evidence = _in_case(request, case, Evidence, pk, case=case)
+        return refused(request, case, "lacks case access: manage")
+    evidence = _in_case(request, Evidence, pk, case=case)
     return _action(
         request,
         reference,
@@ -996,8 +965,8 @@ def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResp
 
     case, access = _load(request, reference)
     if not access.manage:
-        return _forbidden(request, case, "lacks case access: manage")
-    evidence = _in_case(request, case, Evidence, pk, case=case)
+        return refused(request, case, "lacks case access: manage")
+    evidence = _in_case(request, Evidence, pk, case=case)
     if not evidence.stored_name:
         raise Http404
     audit_record(
@@ -1008,7 +977,9 @@ def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResp
         reason="evidence file downloaded",
     )
     return download_response(
-        evidence, name=f"{case.reference}-E{evidence.number}", kind=evidence.content_type
+        evidence.stored_name,
+        kind=evidence.content_type,
+        name=f"{case.reference}-E{evidence.number}",
     )
 
 
@@ -1034,9 +1005,9 @@ def task_add(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view(CASE_WORK)
 def task_done(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case, access = _load(request, reference)
-    task = _in_case(request, case, Task, pk, case=case)
+    task = _in_case(request, Task, pk, case=case)
     if not (access.manage or task.assignee_id == request.user.pk):
-        return _forbidden(request, case, "task not the user's")
+        return refused(request, case, "task not the user's")
     s.task_done(task=task, by=request.user)
     messages.success(request, _("Task done."))
     return redirect(_detail_url(case, "tasks"))
@@ -1048,6 +1019,6 @@ def summary_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 
     case, access = _load(request, reference)
     if not (access.manage or access.prosecute):
-        return _forbidden(request, case, "lacks case access: summary")
+        return refused(request, case, "lacks case access: summary")
     with_identity = request.GET.get("identity") == "1" and access.identity
     return case_summary_pdf(request=request, case=case, access=access, identity=with_identity)

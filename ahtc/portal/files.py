@@ -128,13 +128,11 @@ def delete_stored(stored_name: str) -> None:
     (storage_dir() / stored_name).unlink(missing_ok=True)
 
 
-def download_response(attachment: Any, *, name: str, kind: str | None = None) -> HttpResponse:
-    """Always a download under a neutral name, never shown inline or cached.
-    `kind` is the sniffed file kind when the record's own `kind` means something else."""
-    response = HttpResponse(
-        read_decrypted(attachment.stored_name), content_type="application/octet-stream"
-    )
-    ext = EXTENSIONS.get(kind or attachment.kind, "bin")
+def download_response(stored_name: str, *, kind: str, name: str) -> HttpResponse:
+    """An encrypted stored file, always as a download under a neutral name, never
+    shown inline or cached. `kind` is the sniffed file kind (jpeg, pdf ...)."""
+    response = HttpResponse(read_decrypted(stored_name), content_type="application/octet-stream")
+    ext = EXTENSIONS.get(kind, "bin")
     response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"

@@ -159,7 +159,9 @@ def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> HttpResp
     if attachment is None:
         raise Http404
     audit_record(actor=request.user, action=AuditAction.EXPORT, target=attachment)
-    return download_response(attachment, name=f"{tip.reference}-{attachment.pk}")
+    return download_response(
+        attachment.stored_name, kind=attachment.kind, name=f"{tip.reference}-{attachment.pk}"
+    )
 
 
 @staff_view(Perm.RECORD_CALLS)

@@ -147,4 +147,9 @@ def follow_up_file(request: HttpRequest) -> HttpResponse:
     )
     if attachment is None:
         return _padded(started, render(request, "errors/404.html", status=404))
-    return _padded(started, download_response(attachment, name=f"file-{attachment.pk}"))
+    return _padded(
+        started,
+        download_response(
+            attachment.stored_name, kind=attachment.kind, name=f"file-{attachment.pk}"
+        ),
+    )

@@ -10,7 +10,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.accounts.models import Organisation, OrganisationKind
@@ -18,6 +17,7 @@ from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import user_scope
 from ahtc.cases.references import CASE_PREFIXES
 from ahtc.core.audit import audit_record
+from ahtc.core.errors import RuleError
 from ahtc.core.models import AuditAction
 from ahtc.core.sequence import next_in_sequence
 from ahtc.people.models import IdentifierKind, Person
@@ -58,11 +58,8 @@ RESPOND_WITHIN = dt.timedelta(days=3)
 RESPOND_WITHIN_CHILD = dt.timedelta(days=1)
 
 
-class VictimError(ValueError):
-    def __init__(self, message: str | Promise, *, refusal: str = "") -> None:
-        super().__init__(str(message))
-        self.message = str(message)
-        self.refusal = refusal  # audited by the caller, outside the rolled-back transaction
+class VictimError(RuleError):
+    """A rule of victim protection was broken; the message is for the user."""
 
 
 def _audit(

@@ -19,14 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ahtc.accounts.decorators import staff_view
+from ahtc.accounts.decorators import refused, refused_if, staff_view
 from ahtc.accounts.models import Organisation
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import organisations_for_user, user_scope
+from ahtc.cases.exports import safe_cell
 from ahtc.cases.models import Party, PartyRole
 from ahtc.cases.selectors import case_access, case_for_user, cases_for_user, managed_cases_q
+from ahtc.core.access import get_scoped_or_404
 from ahtc.core.audit import audit_record
-from ahtc.core.models import AuditAction, AuditOutcome, in_language
+from ahtc.core.models import AuditAction, in_language
 from ahtc.portal.views import limited_upload
 from ahtc.victims import forms as f
 from ahtc.victims import services as s
@@ -37,7 +39,6 @@ from ahtc.victims.models import (
     MissingMigrantFamily,
     PlanStatus,
     ProtectionRecord,
-    ProviderProfile,
     ReappearanceAlert,
     Referral,
     ReferralStatus,
@@ -63,15 +64,11 @@ def _works_records(user: Any) -> bool:
     return any(scope.has_perm_anywhere(p) for p in RECORD_WORKERS)
 
 
-def _forbidden(request: HttpRequest, target: Any, why: str) -> HttpResponse:
-    audit_record(
-        actor=request.user,
-        action=AuditAction.UPDATE,
-        outcome=AuditOutcome.REFUSED,
-        target=target,
-        reason=why,
+def _in_record(request: HttpRequest, model: Any, pk: Any, **in_record: Any) -> Any:
+    """An object of this record by pk: 404 otherwise, audited when it exists elsewhere."""
+    return get_scoped_or_404(
+        user=request.user, scoped=model._default_manager.filter(**in_record), pk=pk
     )
-    return render(request, "cell/forbidden.html", status=403)
 
 
 def _record_url(record: ProtectionRecord, anchor: str = "") -> str:
@@ -224,12 +221,7 @@ def _identity_cells(record: ProtectionRecord) -> list[str]:
     person = record.person
     names = " / ".join(n for n in (person.name_latin, person.name_urdu) if n)
     phones = ";".join(i.value for i in person.identifiers.all() if i.kind == "phone")
-    return [_safe(names), _safe(phones)]
-
-
-def _safe(text: str) -> str:
-    """Defuse spreadsheet formulas in text cells."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    return [safe_cell(names), safe_cell(phones)]
 
 
 # --- the record ------------------------------------------------------------------------
@@ -240,7 +232,7 @@ def record_open(request: HttpRequest, reference: str, party_pk: int) -> HttpResp
     """Open a protection record for a victim of a case."""
     case = case_for_user(request.user, reference)
     if not case_access(request.user, case).manage:
-        return _forbidden(request, case, "lacks case access: manage")
+        return refused(request, case, "lacks case access: manage")
     party = (
         Party.objects.filter(
             case=case,
@@ -351,20 +343,13 @@ def _record_action(
     record = record_for_user(request.user, number)
     access = record_access(request.user, record)
     if not getattr(access, need):
-        return _forbidden(request, record, f"lacks record access: {need}")
+        return refused(request, record, f"lacks record access: {need}")
     form = build(record, request)
     if request.method == "POST" and form.is_valid():
         try:
             handle(record, form.cleaned_data, request)
         except s.VictimError as exc:
-            if exc.refusal:
-                audit_record(
-                    actor=request.user,
-                    action=AuditAction.UPDATE,
-                    outcome=AuditOutcome.REFUSED,
-                    target=record,
-                    reason=exc.refusal,
-                )
+            refused_if(request, record, exc)
             form.add_error(None, exc.message)
         else:
             messages.success(request, done)
@@ -401,7 +386,7 @@ def photo_upload(request: HttpRequest, number: str) -> HttpResponse:
     record = record_for_user(request.user, number)
     access = record_access(request.user, record)
     if not (access.identity and access.cell):
-        return _forbidden(request, record, "lacks record access: identity")
+        return refused(request, record, "lacks record access: identity")
     form = f.PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -435,12 +420,7 @@ def photo_download(request: HttpRequest, number: str) -> HttpResponse:
         area_code=record.district.code,
         reason="photo downloaded",
     )
-
-    class _Stored:
-        stored_name = record.photo_name
-        kind = "jpeg"
-
-    return download_response(_Stored(), name=record.number)
+    return download_response(record.photo_name, kind="jpeg", name=record.number)
 
 
 @staff_view(Perm.VIEW_WORKSPACE)
@@ -464,10 +444,8 @@ def consent_add(request: HttpRequest, number: str) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     record = record_for_user(request.user, number)
     if not record_access(request.user, record).cell:
-        return _forbidden(request, record, "lacks record access: cell")
-    consent = ServiceConsent.objects.filter(record=record, pk=pk).first()
-    if consent is None:
-        raise Http404
+        return refused(request, record, "lacks record access: cell")
+    consent = _in_record(request, ServiceConsent, pk, record=record)
     try:
         closed = s.consent_withdraw(consent=consent, by=request.user)
     except s.VictimError as exc:
@@ -513,9 +491,7 @@ def _record_referral(
     request: HttpRequest, number: str, pk: int
 ) -> tuple[ProtectionRecord, Referral]:
     record = record_for_user(request.user, number)
-    referral = Referral.objects.filter(record=record, pk=pk).select_related("provider").first()
-    if referral is None:
-        raise Http404
+    referral = _in_record(request, Referral, pk, record=record)
     return record, referral
 
 
@@ -580,10 +556,10 @@ def plan_add(request: HttpRequest, number: str) -> HttpResponse:
 def plan_status(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     record = record_for_user(request.user, number)
     if not record_access(request.user, record).manage:
-        return _forbidden(request, record, "lacks record access: manage")
-    item = SupportPlanItem.objects.filter(record=record, pk=pk).first()
+        return refused(request, record, "lacks record access: manage")
+    item = _in_record(request, SupportPlanItem, pk, record=record)
     status = request.POST.get("status", "")
-    if item is None or status not in PlanStatus.values:
+    if status not in PlanStatus.values:
         raise Http404
     try:
         s.plan_item_set_status(item=item, by=request.user, status=status)
@@ -595,9 +571,7 @@ def plan_status(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @staff_view(Perm.VIEW_WORKSPACE)
 def follow_up_done(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     record = record_for_user(request.user, number)
-    follow_up = FollowUp.objects.filter(record=record, pk=pk).first()
-    if follow_up is None:
-        raise Http404
+    follow_up = _in_record(request, FollowUp, pk, record=record)
     return _record_action(
         request,
         number,
@@ -811,7 +785,7 @@ def provider_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     organisation = organisation_for_user(request.user, pk)
     if not may_edit_provider(request.user, organisation):
-        return _forbidden(request, organisation, "may not edit the service directory")
+        return refused(request, organisation, "may not edit the service directory")
     profile = getattr(organisation, "provider", None)
     initial = (
         {
@@ -893,7 +867,3 @@ def family_support(request: HttpRequest, pk: int) -> HttpResponse:
         "back": reverse("cell:families"),
     }
     return render(request, "victims/action.html", context)
-
-
-def provider_profile_of(org: Organisation) -> ProviderProfile | None:
-    return getattr(org, "provider", None)
