@@ -28,7 +28,7 @@ def refused(request: HttpRequest, target: Any, why: str) -> HttpResponse:
     return render(request, "cell/forbidden.html", status=403)
 
 
-def refused_if(request: HttpRequest, target: Any, error: Any) -> None:
+def refused_if(request: Any, target: Any, error: Any) -> None:
     """Audit a refused attempt carried by a service's RuleError (if any)."""
     if getattr(error, "refusal", ""):
         audit_record(

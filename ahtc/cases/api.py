@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ahtc.accounts.decorators import refused_if
 from ahtc.cases import services
 from ahtc.cases.classification import Agency, Classification
 from ahtc.cases.legal import provisions_in_force
@@ -182,14 +183,7 @@ class CaseTransition(APIView):
                 override_consent=data.validated_data["override_consent"],
             )
         except services.CaseError as exc:
-            if exc.refusal:
-                audit_record(
-                    actor=request.user,
-                    action=AuditAction.UPDATE,
-                    outcome=AuditOutcome.REFUSED,
-                    target=case,
-                    reason=exc.refusal,
-                )
+            refused_if(request, case, exc)
             raise ValidationError({"detail": exc.message}) from exc
         return Response(CaseSerializer(case).data)
 
