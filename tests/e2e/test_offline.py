@@ -233,3 +233,28 @@ def test_service_worker_serves_the_form_offline_without_a_used_token(page):
     paths = {re.sub(r"^https?://[^/]+", "", url) for url in keys}
     assert {"/", "/report/"} <= paths
     assert all(p in {"/", "/report/"} or p.startswith("/static/ahtc/") for p in paths), paths
+
+
+def test_report_is_sent_again_soon_when_the_first_send_after_reconnecting_fails(page):
+    """The "online" event can come a moment before the network works: the first
+    send then fails, and the report must not wait for the 30-second timer."""
+    description = "ایک ایجنٹ نے ملائیشیا کی نوکری کے نام پر پاسپورٹ لے لیا۔"
+    failed: list[str] = []
+
+    def fail_first_post(route) -> None:
+        if route.request.method == "POST" and not failed:
+            failed.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    open_report_form(page)
+    save_offline(page, description)
+    page.route("**/report/", fail_first_post)
+    page.context.set_offline(False)
+    # Well before the 30-second timer: the quick retry sends it.
+    code = page.locator("#offline-status .receipt-code output")
+    expect(code).to_have_text(CODE, timeout=10_000)
+    assert failed, "the first send was not made to fail"
+    assert len(tips_with(description)) == 1
+    assert queued(page) == []

@@ -33,6 +33,9 @@
   var TIMEOUT_MS = 45000; // a send still unanswered by then is kept for later...
   var BYTES_PER_MS = 4; // ...plus time for files at 32 kbit/s
   var RETRY_MS = 30000; // "online" may be true while the network is broken
+  // After a failed send while the phone says it is online, try again soon: the
+  // "online" event can arrive a moment before the network really works.
+  var SOON_MS = [500, 1000, 2000, 4000, 8000, 15000];
 
   var storageWorks = false; // until the database has opened once
   var flushing = false;
@@ -42,6 +45,8 @@
   var sentCodes = []; // receipt codes of reports sent from this page, shown until it is left
   var draws = 0;
   var waitingCount = 0; // as last drawn
+  var soonTries = 0; // quick retries since the connection came back
+  var soonTimer = null;
 
   function nothing() {
     return undefined;
@@ -492,6 +497,7 @@
     if (flushing || !storageWorks || !navigator.onLine) return Promise.resolve();
     flushing = true;
     var before = sentCodes.length;
+    var networkFailed = false;
     var next = function (queue, index) {
       if (index >= queue.length) return undefined;
       var item = queue[index];
@@ -510,6 +516,7 @@
             return next(queue, index + 1);
           });
         }
+        if (result.kind === "network") networkFailed = true;
         return replace(item); // keeps a refreshed CSRF token; try again later
       });
     };
@@ -525,11 +532,28 @@
       .catch(nothing)
       .then(function () {
         flushing = false;
+        if (networkFailed) retrySoon();
+        else soonTries = 0;
         return render();
       })
       .then(function () {
         if (sentCodes.length > before) reveal();
       });
+  }
+
+  function retrySoon() {
+    if (soonTimer !== null || !navigator.onLine || soonTries >= SOON_MS.length) return;
+    var wait = SOON_MS[soonTries];
+    soonTries += 1;
+    soonTimer = window.setTimeout(function () {
+      soonTimer = null;
+      flush();
+    }, wait);
+  }
+
+  function backOnline() {
+    soonTries = 0;
+    flush();
   }
 
   // ---- wiring --------------------------------------------------------------
@@ -552,6 +576,7 @@
       posting = false;
       if (result.kind === "network") {
         saveForLater(form, item);
+        retrySoon();
         return;
       }
       var stored = Promise.resolve();
@@ -606,7 +631,7 @@
         return render();
       })
       .then(flush, nothing);
-    window.addEventListener("online", flush);
+    window.addEventListener("online", backOnline);
     window.addEventListener("offline", render);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") flush();
