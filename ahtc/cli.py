@@ -8,6 +8,7 @@ ahtc areas import FILE       load an area hierarchy from CSV
 ahtc legal import FILE | list [--on DATE]   the dated legal catalogue
 ahtc genkey | rotate-keys    field-encryption keys
 ahtc totp USERNAME           current code of a demo persona
+ahtc audit verify | export   check the audit log's hash chain; ship it as JSON lines
 ahtc manage ...              any Django management command
 """
 
@@ -67,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("rotate-keys", help="re-encrypt identity fields under the newest key")
     for name in ("createuser", "areas", "legal", "totp", "manage"):
         sub.add_parser(name, add_help=False)
+    audit = sub.add_parser("audit", help="verify or export the audit log")
+    audit.add_argument("action", choices=["verify", "export"])
     args, rest = parser.parse_known_args(argv)
     _django()
     if args.command == "serve":
@@ -80,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         _call("migrate", "--noinput")
     elif args.command == "rotate-keys":
         _call("rotate_keys")
+    elif args.command == "audit":
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["ahtc", f"audit_{args.action}", *rest])
     elif args.command == "manage":
         from django.core.management import execute_from_command_line
 

@@ -140,7 +140,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
     "ahtc.core",
@@ -161,6 +160,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ahtc.core.middleware.LanguageMiddleware",
+    # Before CSRF, which reads the body: oversize bodies are refused unread.
+    "ahtc.core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "ahtc.core.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -230,6 +231,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# Hours, not Django's year: the cookie tells whoever holds the phone that the
+# portal was used. A report queued offline for longer gets a fresh token when
+# it is sent (static/ahtc/offline.js).
+CSRF_COOKIE_AGE = envint("CSRF_COOKIE_SECONDS", 4 * 60 * 60)
 CSRF_FAILURE_VIEW = "ahtc.core.views.csrf_failure"
 if PRODUCTION:
     # __Host- cookies are Secure, host-only and path=/: nothing on plain HTTP
@@ -241,22 +246,41 @@ LANGUAGE_COOKIE_NAME = "ahtc_lang"
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# Lockout per account: 5 failures lock that username (not an address, not
-# others) for 15 minutes. django-axes records the attempts.
+# Lockout locks the attacker, not the owner (issue 9): 5 failures lock that
+# username from that source address for 15 minutes. The owner signing in from
+# their own device is not locked out by someone else's guesses, an address
+# lock does not shut out every officer behind one police-station NAT, and
+# attempts during a lock do not extend it. django-axes records the attempts
+# (kept SIGN_IN_RECORDS_DAYS, below); the address comes from
+# accounts/lockout.py (TRUSTED_PROXIES). Per-address limits across many
+# accounts belong in front of the app (docs/operations.md).
 AXES_FAILURE_LIMIT = envint("LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "ahtc.accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ahtc.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-# Lockout is per account on purpose (issue 2): an address-based lockout would
-# shut out every officer behind one police-station NAT. Rate limits per
-# address belong in front of the app (docs/operations.md).
 # security.W003 looks for Django's CSRF middleware by its exact path; ours is a
 # subclass that adds the no-referrer handling (core/csrf.py), and a test
 # asserts it stays installed.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W003"]
+
+# --- accounts hardening (issue 9) ---
+# API tokens expire after this many days (api/models.py); at least 1.
+AHTC_API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
+# Staff sign-in records (address, browser; django-axes) are kept this long,
+# then purged (`purge_sign_in_records`, and at most hourly on a sign-in).
+AHTC_SIGN_IN_RECORDS_DAYS = envint("SIGN_IN_RECORDS_DAYS", 90)
+# Reverse proxies in front of the app that append to X-Forwarded-For; the
+# sign-in lockout reads the address the nearest one saw (accounts/lockout.py).
+AHTC_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 1 if envbool("BEHIND_TLS_PROXY", False) else 0)
+if AHTC_API_TOKEN_DAYS < 1 or AHTC_SIGN_IN_RECORDS_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_DAYS and SIGN_IN_RECORDS_DAYS must be at least 1")
+if AHTC_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES must be 0 or more")
 
 OTP_TOTP_ISSUER = "AHTC"
 OTP_TOTP_TOLERANCE = 1
@@ -284,6 +308,23 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploaded files live outside the web root and are never served directly.
 MEDIA_ROOT = Path(os.environ.get("AHTC_MEDIA_ROOT", VAR_DIR / "media"))
+# One cache shared by every process and app server: used proof-of-work
+# challenges and per-minute budgets must be seen by all of them (a per-process
+# cache let a solved challenge be replayed on another worker). The database
+# cache needs no other server; `ahtc migrate` creates its table.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ahtc_cache",
+        # Used challenges must not be culled before they expire.
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2_000_000)},
+    }
+}
+
+# Uploads are held in memory within each view's limits and never written to
+# a temporary file (core/uploads.py); views without files take small bodies.
+FILE_UPLOAD_HANDLERS = ["ahtc.core.uploads.BoundedMemoryUploadHandler"]
+AHTC_MAX_PLAIN_BODY_BYTES = envint("MAX_PLAIN_BODY_BYTES", 3 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -301,10 +342,16 @@ if not PRODUCTION:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "ahtc.api.auth.ApiTokenAuthentication",
         "ahtc.api.auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ahtc.api.auth.IsStaffMember"],
+    # Deeply nested JSON is a 400, not a RecursionError (ahtc/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "ahtc.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "ahtc.api.auth.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
@@ -355,7 +402,30 @@ AHTC_REPORT_RETENTION_DAYS = envint("REPORT_RETENTION_DAYS", 730)
 AHTC_POW_BITS = envint("POW_BITS", 14)
 AHTC_SUBMISSIONS_PER_MINUTE_VERIFIED = envint("SUBMISSIONS_PER_MINUTE_VERIFIED", 20000)
 AHTC_SUBMISSIONS_PER_MINUTE_UNVERIFIED = envint("SUBMISSIONS_PER_MINUTE_UNVERIFIED", 600)
+# Past their budget, reports are stored and held for review rather than refused,
+# up to this many a minute (a ceiling that protects the database from a flood).
+AHTC_HELD_PER_MINUTE = envint("HELD_PER_MINUTE", 3000)
+# Each time this minute's arrivals pass this count (and each doubling after),
+# new challenges ask for one more bit of proof of work (at most 8 more).
+AHTC_POW_LOAD_STEP = envint("POW_LOAD_STEP", 200)
 AHTC_RECEIPT_LOOKUPS_PER_MINUTE = envint("RECEIPT_LOOKUPS_PER_MINUTE", 300)
+# Look-ups that carry a solved proof of work draw on their own, larger budget.
+AHTC_RECEIPT_LOOKUPS_PER_MINUTE_VERIFIED = envint("RECEIPT_LOOKUPS_PER_MINUTE_VERIFIED", 6000)
 # Every receipt look-up takes at least this long, found or not, so timing
 # tells nothing about whether a code exists.
 AHTC_RECEIPT_MIN_SECONDS = float(os.environ.get("RECEIPT_MIN_SECONDS", "0.25"))
+
+# --- files hardening (issue 9) ---
+# Pictures are refused by their pixel count, read from the header, before any
+# decoding: a small PNG can declare 8000x8000 pixels and take gigabytes to decode.
+AHTC_MAX_IMAGE_PIXELS = envint("MAX_IMAGE_PIXELS", 24_000_000)
+# Files in one report's whole thread (first report, reporter's and cell's replies).
+AHTC_MAX_ATTACHMENTS_PER_REPORT = envint("MAX_ATTACHMENTS_PER_REPORT", 30)
+# Virus scanning (core/scan.py) by a ClamAV daemon on a unix socket or TCP;
+# with neither set scanning is off and files are marked "not scanned".
+AHTC_CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "").strip()
+AHTC_CLAMD_HOST = os.environ.get("CLAMD_HOST", "").strip()
+AHTC_CLAMD_PORT = envint("CLAMD_PORT", 3310)
+AHTC_CLAMD_TIMEOUT = envint("CLAMD_TIMEOUT", 10)
+if AHTC_CLAMD_SOCKET and AHTC_CLAMD_HOST:
+    raise ImproperlyConfigured("set CLAMD_SOCKET or CLAMD_HOST, not both")

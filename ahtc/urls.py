@@ -5,9 +5,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from ahtc.accounts.admin_site import admin_site_from
 from ahtc.core import views as core_views
 
-admin.site.site_header = "AHTC"
+# Second factor required, no TOTP seeds, no API tokens, every change audited.
+admin_site = admin_site_from(admin.site)
 
 urlpatterns = [
     path("", include("ahtc.portal.urls")),
@@ -17,7 +19,7 @@ urlpatterns = [
     path("api/v1/", include("ahtc.api.urls")),
     path("language/", set_language, name="set_language"),
     path("healthz", core_views.health, name="health"),
-    path("django-admin/", admin.site.urls),
+    path("django-admin/", admin_site.urls),
 ]
 
 if settings.AHTC_BENCH:

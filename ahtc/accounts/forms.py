@@ -10,9 +10,12 @@ class SignInForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
+    # Bounded, so an oversized password is a form error and never reaches the
+    # (deliberately slow) password hasher.
     password = forms.CharField(
         label=_("Password"),
         strip=False,
+        max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     otp_token = forms.CharField(

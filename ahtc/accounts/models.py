@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.accounts.roles import Role
@@ -68,6 +69,9 @@ class User(AbstractUser):
         related_name="members",
     )
     display_name = models.CharField(_("name shown to colleagues"), max_length=150, blank=True)
+    # Part of every session's hash: raising it ends the user's open sessions
+    # (a role or authenticator changed, or the user signed in again).
+    session_epoch = models.PositiveIntegerField(_("session generation"), default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -79,6 +83,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's hash of the password, with the session epoch: a session
+        opened before either changed fails verification on its next request."""
+        key_salt = "ahtc.accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class RoleAssignment(TimeStampedModel):

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ahtc.accounts.models import Organisation, RoleAssignment, User
 from ahtc.accounts.roles import Role, role_allows_level
+from ahtc.accounts.selectors import may_manage_user, province_root_code
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area
+
+# One purge of old sign-in records an hour at most, across processes (the cache is shared).
+SIGN_IN_PURGE_CACHE_KEY = "accounts:sign-in-records-purged"
+SIGN_IN_PURGE_EVERY_SECONDS = 3600
 
 
 @transaction.atomic
@@ -63,9 +73,11 @@ def role_grant(*, user: User, role: Role, area: Area, by: Any = None) -> RoleAss
             _("The role %(role)s cannot be held in a %(level)s.")
             % {"role": role.label, "level": area.get_level_display()}
         )
-    assignment, _created = RoleAssignment.objects.get_or_create(
+    assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, area=area, defaults={"granted_by": by}
     )
+    if created:
+        user_sessions_end(user=user)
     audit_record(actor=by, action=AuditAction.GRANT, target=user, area_code=area.code, reason=role)
     return assignment
 
@@ -80,6 +92,20 @@ def role_revoke(*, assignment: RoleAssignment, by: Any = None) -> None:
         reason=assignment.role,
     )
     assignment.delete()
+    user_sessions_end(user=assignment.user)
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User) -> None:
+    """End every open session of the user, in any session store.
+
+    The session epoch is part of each session's hash (User._get_session_auth_hash),
+    so sessions opened before this call fail verification on their next request.
+    Called when a role or the second factor changes and at each sign-in: one
+    user, one session. `user` is refreshed so a caller can open a new session.
+    """
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
 
 
 def _sessions_of(user: User) -> list[str]:
@@ -91,9 +117,14 @@ def _sessions_of(user: User) -> list[str]:
 
 
 @transaction.atomic
-def user_disable(*, user: User, by: Any = None, reason: str = "") -> None:
+def user_disable(*, user: User, by: User | None = None, reason: str = "") -> None:
     """Disable at once: the flag stops every open session on its next request
-    (ActiveOrganisationBackend) and the stored sessions are deleted too."""
+    (ActiveOrganisationBackend) and the stored sessions are deleted too.
+
+    `by` must manage the user (selectors.users_for_user); None is the command line.
+    """
+    if by is not None and not may_manage_user(by, user):
+        raise PermissionDenied("outside the user's scope")
     user.is_active = False
     user.save(update_fields=["is_active"])
     Session.objects.filter(session_key__in=_sessions_of(user)).delete()
@@ -106,9 +137,11 @@ def demo_totp_key(username: str) -> str:
 
 
 def totp_device_confirm_demo(*, user: User) -> TOTPDevice:
-    device, _created = TOTPDevice.objects.update_or_create(
+    device, created = TOTPDevice.objects.update_or_create(
         user=user, name="default", defaults={"key": demo_totp_key(user.username), "confirmed": True}
     )
+    if created:
+        user_sessions_end(user=user)
     return device
 
 
@@ -132,5 +165,36 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    # A new second factor ends every open session; the enrolling one is
+    # carried over by the view (update_session_auth_hash).
+    user_sessions_end(user=device.user)
     audit_record(actor=device.user, action=AuditAction.ENROL_2FA, target=device.user)
     return True
+
+
+@transaction.atomic
+def sign_in_records_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete staff sign-in records (address, browser) older than
+    SIGN_IN_RECORDS_DAYS; one audit row with the count, when there was any."""
+    days = settings.AHTC_SIGN_IN_RECORDS_DAYS
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    deleted = 0
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        count, _per_model = model.objects.filter(attempt_time__lt=cutoff).delete()
+        deleted += count
+    if deleted:
+        audit_record(
+            actor=None,
+            action=AuditAction.DELETE,
+            object_type="axes.accesslog",
+            area_code=province_root_code(),
+            reason=f"purged {deleted} sign-in records older than {days} days",
+        )
+    return deleted
+
+
+def sign_in_records_purge_if_due() -> int | None:
+    """The purge, at most once an hour (so nothing depends on cron)."""
+    if not cache.add(SIGN_IN_PURGE_CACHE_KEY, True, timeout=SIGN_IN_PURGE_EVERY_SECONDS):
+        return None
+    return sign_in_records_purge()

@@ -4,7 +4,7 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ahtc.accounts.forms import SignInForm, TokenForm
-from ahtc.accounts.services import totp_base32, totp_device_confirm, totp_device_start
+from ahtc.accounts.models import User
+from ahtc.accounts.selectors import account_area_code, account_for_username
+from ahtc.accounts.services import (
+    sign_in_records_purge_if_due,
+    totp_base32,
+    totp_device_confirm,
+    totp_device_start,
+    user_sessions_end,
+)
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction, AuditOutcome
 
@@ -31,18 +39,29 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _refuse(request: HttpRequest, username: str, user: Any, reason: str) -> None:
+    """Audit a failed sign-in, filed under the account's area (or the
+    province's for an unknown username) so the audit page shows it."""
     if user is not None:
         # The password was right but the code was not: it still counts
         # towards this account's lockout.
         user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+    account = user or account_for_username(username)
     audit_record(
         actor=user,
         action=AuditAction.SIGN_IN_FAILED,
         outcome=AuditOutcome.REFUSED,
-        object_type="accounts.user" if user else "",
-        object_id=user.pk if user else "",
+        object_type="accounts.user" if account else "",
+        object_id=account.pk if account else "",
+        area_code=account_area_code(account),
         reason=reason,
     )
+
+
+def _signed_in(request: HttpRequest, user: User) -> None:
+    """One user, one session: a new sign-in ends the others (user_sessions_end)."""
+    user_sessions_end(user=user)
+    login(request, user)
+    sign_in_records_purge_if_due()
 
 
 def _sign_in(request: HttpRequest, form: SignInForm) -> HttpResponse | None:
@@ -58,7 +77,7 @@ def _sign_in(request: HttpRequest, form: SignInForm) -> HttpResponse | None:
     if device is not None and not (token and device.verify_token(token)):
         _refuse(request, username, user, "wrong or missing second-factor code")
         return None
-    login(request, user)
+    _signed_in(request, user)
     if device is None:
         return redirect("accounts:enrol")
     otp_login(request, device)
@@ -97,6 +116,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if totp_device_confirm(device=device, token=form.cleaned_data["otp_token"]):
+            update_session_auth_hash(request, device.user)  # this session carries on
             otp_login(request, device)
             messages.success(request, _("Your authenticator app is enrolled."))
             return redirect("cell:home")
@@ -116,10 +136,19 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
+    """django-axes' answer while a username is locked from this address: an
+    audit row naming the account (or, for an unknown username, what was tried)."""
+    username = str((credentials or {}).get("username") or "")
+    account = account_for_username(username) if username else None
+    reason = "too many failed sign-ins for one account"
+    if account is None:
+        reason = f"too many failed sign-ins for an unknown username: {username[:150]}"
     audit_record(
         actor=None,
         action=AuditAction.LOCKED_OUT,
         outcome=AuditOutcome.REFUSED,
-        reason="too many failed sign-ins for one account",
+        target=account,
+        area_code=account_area_code(account),
+        reason=reason,
     )
     return render(request, "accounts/locked.html", status=429)

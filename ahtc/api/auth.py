@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rest_framework.authentication import SessionAuthentication
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 
 from ahtc.accounts.roles import Perm
-from ahtc.accounts.selectors import user_scope
+from ahtc.accounts.selectors import user_has_current_role, user_may_authenticate, user_scope
+from ahtc.api.models import ApiToken
+from ahtc.api.services import api_token_hash, api_token_mark_used
 
 if TYPE_CHECKING:  # importing these at run time would be circular (DRF settings)
     from rest_framework.request import Request
@@ -26,6 +30,29 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if is_verified is None or not is_verified():
             return None
         return result
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>`, checked like a sign-in on every request:
+    the token unrevoked and unexpired, the user active, their organisation
+    active, and at least one current role. Any failure is the same 401."""
+
+    keyword = "Token"
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, ApiToken]:
+        token = (
+            ApiToken.objects.usable()
+            .select_related("user__organisation")
+            .filter(key_hash=api_token_hash(key))
+            .first()
+        )
+        if token is None:
+            raise AuthenticationFailed(_("Invalid or expired token."))
+        user = token.user
+        if not (user_may_authenticate(user) and user_has_current_role(user)):
+            raise AuthenticationFailed(_("Invalid or expired token."))
+        api_token_mark_used(token=token)
+        return user, token
 
 
 class IsStaffMember(BasePermission):

@@ -1,6 +1,7 @@
 """Exports: the case list (CSV, XLSX) without identities, and the case summary PDF.
 
-Every export is audited with the number of rows, never their content. The
+Every export is audited with the number of rows, never their content, and
+every refused export with its kind and why (`export_refused`). The
 PDF shows pseudonyms unless the user may see identities, asked for them, and
 the case is not marked identity-withheld.
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ from ahtc.cases.countries import COUNTRY_NAMES
 from ahtc.cases.models import PROTECTED_ROLES, SUSPECT_ROLES, Case, VerdictOutcome
 from ahtc.cases.selectors import CaseAccess
 from ahtc.cases.services import case_route
-from ahtc.core.audit import audit_record
+from ahtc.core.audit import audit_export_refused, audit_record
 from ahtc.core.models import AuditAction
 
 COLUMNS = [
@@ -39,6 +41,36 @@ COLUMNS = [
     ("FIRs", "fir_count"),
     ("convictions", "convictions"),
 ]
+
+
+def export_refused(
+    request: HttpRequest,
+    *,
+    kind: str,
+    why: str,
+    target: Any = None,
+    object_type: str = "",
+    area_code: str = "",
+) -> HttpResponse:
+    """403 for an export the user may not have, audited as a refused export
+    (action export, outcome refused, the kind and why) in the record's
+    district, else the user's, where the cell head's audit page shows it."""
+    audit_export_refused(
+        actor=request.user,
+        kind=kind,
+        why=why,
+        target=target,
+        object_type=object_type,
+        area_code=area_code,
+    )
+    return render(request, "cell/forbidden.html", status=403)
+
+
+def identity_refusal(case: Case, access: CaseAccess) -> str:
+    """Why names may not go into an export of this case ("" when they may)."""
+    if not access.identity:
+        return "lacks case access: identity"
+    return "case is identity-withheld" if case.identity_withheld else ""
 
 
 def export_rows(cases: QuerySet[Case]) -> list[list[Any]]:

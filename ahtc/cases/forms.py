@@ -427,7 +427,11 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("File (optional, up to 8 MB)"),
         required=False,
-        help_text=_("Stored encrypted, byte for byte; its SHA-256 is recorded."),
+        help_text=_(
+            "A photo (JPEG, PNG, WebP), PDF or voice note, checked for viruses. Stored "
+            "encrypted, byte for byte; its SHA-256 is recorded."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf,audio/*"}),
     )
 
 

@@ -17,6 +17,7 @@ from ahtc.accounts.models import Organisation
 from ahtc.cases.classification import Agency, Classification
 from ahtc.core.fields import EncryptedTextField
 from ahtc.core.models import TimeStampedModel
+from ahtc.core.scan import original_sha256_field, scan_status_field
 from ahtc.geography.models import Area, PoliceStation
 from ahtc.people.models import Person
 
@@ -585,7 +586,11 @@ class Evidence(TimeStampedModel):
     stored_name = models.CharField(max_length=64, blank=True, editable=False)
     content_type = models.CharField(max_length=50, blank=True, editable=False)
     size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Evidence is stored byte for byte, so both hashes are of the bytes as
+    # received; original_sha256 is kept alongside as on citizens' files.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    original_sha256 = original_sha256_field()
+    scan_status = scan_status_field()
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -62,9 +62,11 @@ from ahtc.cases.references import case_reference
 from ahtc.core.audit import audit_record
 from ahtc.core.errors import RuleError
 from ahtc.core.models import AuditAction
+from ahtc.core.scan import ScanStatus
 from ahtc.core.sequence import next_in_sequence
 from ahtc.geography.models import Area, PoliceStation
 from ahtc.people.models import Person
+from ahtc.portal.files import CleanFile, FileRejectedError, receive, store_encrypted
 
 
 class CaseError(RuleError):
@@ -866,34 +868,39 @@ def evidence_add(
     holder: str,
     data: bytes | None = None,
 ) -> Evidence:
-    """Files are stored encrypted and never re-encoded: the SHA-256 is of the
-    bytes as received, so the chain of custody can prove they did not change."""
-    from ahtc.portal.files import MAX_FILE_BYTES, CleanFile, sniff, store_encrypted
-
+    """Files pass the checks citizens' files pass (type by content, no
+    polyglot, no virus: portal/files.py) but are stored encrypted and never
+    re-encoded: the SHA-256 is of the bytes as received, so the chain of
+    custody can prove they did not change."""
     if not description.strip():
         raise CaseError(_("Describe the item."))
-    stored_name = file_kind = digest = ""
-    size = None
-    if data:
-        if len(data) > MAX_FILE_BYTES:
-            raise CaseError(_("Each file must be smaller than 8 MB."))
-        file_kind = sniff(data[:16]) or "bin"
-        stored_name, digest = store_encrypted(CleanFile(file_kind, data))
-        size = len(data)
+    clean = _evidence_file(data) if data else None
+    stored_name, digest = store_encrypted(clean) if clean else ("", "")
     evidence = Evidence.objects.create(
         case=case,
         number=_next_number(case.evidence),
         kind=kind,
         description=description,
         stored_name=stored_name,
-        content_type=file_kind,
-        size=size,
+        content_type=clean.kind if clean else "",
+        size=len(clean.data) if clean else None,
         sha256=digest,
+        original_sha256=clean.original_sha256 if clean else "",
+        scan_status=clean.scan if clean else ScanStatus.NOT_SCANNED,
         added_by=by,
     )
     CustodyEntry.objects.create(evidence=evidence, action="collected", holder=holder, by=by)
     _audit(by, case, "evidence added", AuditAction.CREATE)
     return evidence
+
+
+def _evidence_file(data: bytes) -> CleanFile:
+    try:
+        return receive(data, keep_bytes=True)
+    except FileRejectedError as exc:
+        # Audited by the view as a refused attempt: an officer sent a bad file.
+        refusal = f"evidence file refused: {exc.reason or 'file checks'}"
+        raise CaseError(str(exc), refusal=refusal) from exc
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,6 +28,7 @@ from ahtc.cases import forms as f
 from ahtc.cases import services as s
 from ahtc.cases.classification import Classification, Flag, suggest
 from ahtc.cases.countries import COUNTRY_NAMES
+from ahtc.cases.exports import export_refused
 from ahtc.cases.models import (
     CLOSED_STATUSES,
     SUSPECT_ROLES,
@@ -56,12 +58,12 @@ from ahtc.cases.selectors import (
     tasks_due_for_user,
 )
 from ahtc.core.access import get_scoped_or_404
-from ahtc.core.audit import audit_record
+from ahtc.core.audit import audit_export_refused, audit_record
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import PoliceStation
 from ahtc.people.models import IdentifierKind, Person
 from ahtc.people.normalise import IdentifierError
-from ahtc.people.services import identifier_add, people_with_identifier, person_create
+from ahtc.people.services import people_with_identifier, person_create
 from ahtc.portal.selectors import tips_for_user
 from ahtc.portal.views import limited_upload
 
@@ -137,22 +139,32 @@ def _filtered_cases(user: Any, form: f.CaseFilter) -> QuerySet[Case]:
 def case_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     scope = user_scope(user)
+    export = request.GET.get("export")
     if not any(
         scope.has_perm_anywhere(p)
         for p in (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED, Perm.PROSECUTE)
     ):
+        if export in {"csv", "xlsx"}:
+            why = "no access to case lists"
+            return export_refused(
+                request, kind=f"case list {export}", why=why, object_type="cases.case"
+            )
         return render(request, "cell/forbidden.html", status=403)
     params = request.GET.copy()
     if "view" not in params and not scope.has_perm_anywhere(Perm.INVESTIGATE):
         params["view"] = "district" if scope.has_perm_anywhere(Perm.MANAGE_CASES) else "shared"
     form = f.CaseFilter(params)
     rows = _filtered_cases(user, form)
-    export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
         from ahtc.cases.exports import case_list_export
 
         if not scope.has_perm_anywhere(Perm.EXPORT):
-            return render(request, "cell/forbidden.html", status=403)
+            return export_refused(
+                request,
+                kind=f"case list {export}",
+                why=f"lacks permission {Perm.EXPORT}",
+                object_type="cases.case",
+            )
         return case_list_export(user=user, cases=rows.filter(exportable_cases_q(user)), fmt=export)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = urlencode([(k, v) for k, v in params.items() if k not in {"page", "export"} and v])
@@ -408,6 +420,7 @@ def party_add(request: HttpRequest, reference: str) -> HttpResponse:
     search = f.PersonSearchForm(request.GET or None)
     found = _people_found(request.user, case, search) if search.is_valid() else []
 
+    @transaction.atomic  # the person, their identifiers and the party: all or nothing
     def handle(case: Case, data: dict[str, Any], access: CaseAccess, request: HttpRequest) -> Any:
         user: Any = request.user
         person = None
@@ -416,6 +429,7 @@ def party_add(request: HttpRequest, reference: str) -> HttpResponse:
             if person is None:
                 raise s.CaseError(_("That person is not available; search again."))
         elif data.get("name_latin") or data.get("name_urdu"):
+            raw_aliases = data.get("aliases", "").replace("،", ",")  # Urdu comma too
             person = person_create(
                 source_district=case.district,
                 by=user,
@@ -424,16 +438,10 @@ def party_add(request: HttpRequest, reference: str) -> HttpResponse:
                 relative_name=data["relative_name"],
                 sex=data["sex"],
                 age_years=data["age_years"],
+                birth_date=data.get("birth_date"),
+                identifiers={k: data[k] for k in IdentifierKind.values if data.get(k)},
+                aliases=[a.strip() for a in raw_aliases.split(",") if a.strip()],
             )
-            if data.get("birth_date"):
-                person.birth_date = data["birth_date"]
-                person.save(update_fields=["birth_date"])
-            for kind in (IdentifierKind.CNIC, IdentifierKind.PHONE, IdentifierKind.PASSPORT):
-                if data.get(kind):
-                    identifier_add(person=person, kind=kind, raw=data[kind], by=user)
-            raw_aliases = data.get("aliases", "").replace("،", ",")  # Urdu comma too
-            for alias in [a.strip() for a in raw_aliases.split(",") if a.strip()]:
-                person.aliases.create(name=alias)
         return s.party_add(
             case=case,
             by=user,
@@ -961,7 +969,8 @@ def custody_add(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 
 @staff_view(CASE_WORK)
 def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    from ahtc.portal.files import download_response
+    """Scanned again before delivery: an infected file is held (portal/files.py)."""
+    from ahtc.portal.files import deliver
 
     case, access = _load(request, reference)
     if not access.manage:
@@ -969,17 +978,14 @@ def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResp
     evidence = _in_case(request, Evidence, pk, case=case)
     if not evidence.stored_name:
         raise Http404
-    audit_record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
+    return deliver(
+        request,
         target=evidence,
-        area_code=case.district.code,
-        reason="evidence file downloaded",
-    )
-    return download_response(
-        evidence.stored_name,
+        stored_name=evidence.stored_name,
         kind=evidence.content_type,
         name=f"{case.reference}-E{evidence.number}",
+        area_code=case.district.code,
+        reason="evidence file downloaded",
     )
 
 
@@ -1015,10 +1021,23 @@ def task_done(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 
 @staff_view(CASE_WORK)
 def summary_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    from ahtc.cases.exports import case_summary_pdf
+    from ahtc.cases.exports import case_summary_pdf, identity_refusal
 
     case, access = _load(request, reference)
+    district = case.district.code
     if not (access.manage or access.prosecute):
-        return refused(request, case, "lacks case access: summary")
-    with_identity = request.GET.get("identity") == "1" and access.identity
-    return case_summary_pdf(request=request, case=case, access=access, identity=with_identity)
+        why = "lacks case access: summary"
+        return export_refused(request, kind="summary PDF", why=why, target=case, area_code=district)
+    with_identity = request.GET.get("identity") == "1"
+    # Asked for names it may not have: refused (audited), served without them.
+    why = identity_refusal(case, access) if with_identity else ""
+    if why:
+        audit_export_refused(
+            actor=request.user,
+            kind="summary PDF with identities",
+            why=why,
+            target=case,
+            area_code=district,
+        )
+    identity = with_identity and not why
+    return case_summary_pdf(request=request, case=case, access=access, identity=identity)

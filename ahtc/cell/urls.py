@@ -133,6 +133,9 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("users/", views.users, name="users"),
     path("users/<int:pk>/disable/", views.user_disable_view, name="user_disable"),
+    path("users/<int:pk>/tokens/", views.user_tokens, name="user_tokens"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit, name="audit"),
     path("switch-area/", views.switch_area, name="switch_area"),
 ]

@@ -19,6 +19,7 @@ from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import (
     area_for_user,
     districts_for_user,
+    may_manage_members_of,
     organisation_for_user,
     organisations_for_user,
     user_for_user,
@@ -26,6 +27,8 @@ from ahtc.accounts.selectors import (
     users_for_user,
 )
 from ahtc.accounts.services import user_disable
+from ahtc.api.selectors import api_token_for_user
+from ahtc.api.services import api_token_revoke
 from ahtc.cell.context import SESSION_AREA_KEY
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
 from ahtc.geography.models import Area, PoliceStation
@@ -90,7 +93,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.VIEW_AREA)
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_for_user(request.user, pk)
-    can_manage = user_scope(request.user).permits(Perm.MANAGE_USERS, organisation.area)
+    can_manage = may_manage_members_of(request.user, organisation)
     members = organisation.members.filter(is_active=True).order_by("username") if can_manage else []
     from ahtc.victims.views import may_edit_provider
 
@@ -134,13 +137,43 @@ def _audit_for_user(user: Any) -> Any:
 @require_POST
 @staff_view(Perm.MANAGE_USERS)
 def user_disable_view(request: HttpRequest, pk: int) -> HttpResponse:
-    target = user_for_user(request.user, pk)
-    if target == request.user:
+    actor: Any = request.user
+    target = user_for_user(actor, pk)
+    if target == actor:
         messages.error(request, _("You cannot disable your own account."))
     else:
-        user_disable(user=target, by=request.user, reason="disabled from the workspace")
+        user_disable(user=target, by=actor, reason="disabled from the workspace")
         messages.success(request, _("%(name)s is disabled and signed out.") % {"name": target})
     return redirect("cell:users")
+
+
+def _token_page(request: HttpRequest, owner: Any) -> HttpResponse:
+    rows = owner.api_tokens.select_related("created_by", "revoked_by")[:200]
+    context = {"owner": owner, "tokens": rows, "own": owner == request.user}
+    return render(request, "cell/tokens.html", context)
+
+
+@staff_view()
+def tokens(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own API tokens (made with `api_token_create`)."""
+    return _token_page(request, request.user)
+
+
+@staff_view(Perm.MANAGE_USERS)
+def user_tokens(request: HttpRequest, pk: int) -> HttpResponse:
+    return _token_page(request, user_for_user(request.user, pk))
+
+
+@require_POST
+@staff_view()
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    token = api_token_for_user(user, pk)
+    api_token_revoke(token=token, by=user)
+    messages.success(request, _("The token is revoked; it stops working at once."))
+    if token.user_id == user.pk:
+        return redirect("cell:tokens")
+    return redirect("cell:user_tokens", pk=token.user_id)
 
 
 class AuditFilter(forms.Form):

@@ -31,6 +31,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        # Nothing is kept in a shared or browser cache unless a view says so
+        # (static files, the manifest): a phone passed to someone else must not
+        # hold a report page, and a staff page may hold identities.
+        response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault(
             "Permissions-Policy", "geolocation=(), camera=(), microphone=()"

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +57,43 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        raise PermissionError("audit rows are chained one by one (audit_record)")
+
+
+# The hash chain over audit rows. Each row stores the hash of the row before it
+# (`prev_hash`) and its own (`row_hash`): SHA-256 over the previous hash and the
+# row's canonical fields. Editing a row breaks its own hash; deleting or moving
+# one breaks the link of the row after it. `audit_verify` walks the chain.
+GENESIS_HASH = "0" * 64
+# Any constant shared by every process; pg_advisory_xact_lock takes a bigint.
+CHAIN_LOCK_KEY = int.from_bytes(hashlib.sha256(b"ahtc.core.auditevent").digest()[:8], "big") >> 1
+
+
+def audit_canonical(
+    *,
+    at: Any,
+    actor_id: Any,
+    actor_label: str,
+    action: str,
+    outcome: str,
+    object_type: str,
+    object_id: str,
+    area_code: str,
+    reason: str,
+) -> str:
+    """The row's fields as one JSON array: UTC time to the microsecond, empty
+    strings for missing values. Documented in docs/operations.md so a remote
+    copy can be verified by other tools."""
+    moment = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    fields = [moment, "" if actor_id is None else str(actor_id), actor_label, action, outcome]
+    fields += [object_type, str(object_id), area_code, reason]
+    return json.dumps([str(f) for f in fields], ensure_ascii=False, separators=(",", ":"))
+
+
+def audit_row_hash(prev_hash: str, canonical: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
 
 class AuditEvent(models.Model):
     """One row per security-relevant event; never updated or deleted.
@@ -80,6 +120,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("record id"), max_length=64, blank=True)
     area_code = models.CharField(_("area"), max_length=20, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    prev_hash = models.CharField(_("previous row's hash"), max_length=64, editable=False)
+    row_hash = models.CharField(_("row hash"), max_length=64, editable=False)
 
     objects: ClassVar[models.Manager[AuditEvent]] = AuditQuerySet.as_manager()
 
@@ -91,14 +133,57 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
             models.Index(fields=["actor", "-at"], name="core_audit_actor_idx"),
         ]
+        constraints = [
+            # One successor per row: two writers linking to the same row would
+            # fork the chain; the database refuses the second.
+            models.UniqueConstraint(fields=["prev_hash"], name="core_audit_unique_prev_hash"),
+            models.UniqueConstraint(fields=["row_hash"], name="core_audit_unique_row_hash"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.outcome}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert only, linked to the newest row. Every way in (audit_record,
+        objects.create) passes here, so no row escapes the chain."""
         if self.pk is not None:
             raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self))
+        with transaction.atomic(using=using):
+            _chain_lock(using)
+            head = (
+                AuditEvent.objects.using(using)
+                .exclude(row_hash="")  # a row slipped in by raw SQL is not a link
+                .order_by("-id")
+                .values_list("row_hash", flat=True)
+                .first()
+            )
+            self.prev_hash = head or GENESIS_HASH
+            self.row_hash = audit_row_hash(self.prev_hash, self.canonical())
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
+
+    def canonical(self) -> str:
+        return audit_canonical(
+            at=self.at,
+            actor_id=self.actor_id,
+            actor_label=self.actor_label,
+            action=self.action,
+            outcome=self.outcome,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            area_code=self.area_code,
+            reason=self.reason,
+        )
+
+
+def _chain_lock(using: str) -> None:
+    """Serialise appends until the transaction ends, so each new row links to
+    the true newest row. SQLite needs nothing: its transactions begin
+    IMMEDIATE (settings.py), holding the write lock from the first statement."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])

@@ -651,7 +651,8 @@ class _Runner:
             if "kiln" in story.key
             else "Synthetic exhibit: statements bundle",
             holder="Malkhana, PS " + station.name_en,
-            data=f"demo exhibit {case.reference}".encode(),
+            # Evidence files pass the portal's type checks (issue 9): a PDF, not text.
+            data=f"%PDF-1.4\n% demo exhibit {case.reference}\n%%EOF\n".encode(),
         )
         s.custody_add(
             evidence=evidence,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +15,7 @@ from ahtc.core.hashing import keyed_hex
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area
 from ahtc.people.models import Identifier, IdentifierKind, Person
-from ahtc.people.normalise import NORMALISERS
+from ahtc.people.normalise import NORMALISERS, Normalised
 
 
 def identifier_hash(kind: str, value: str) -> str:
@@ -30,7 +32,16 @@ def person_create(
     relative_name: str = "",
     sex: str = "unknown",
     age_years: int | None = None,
+    birth_date: dt.date | None = None,
+    identifiers: Mapping[str, str] | None = None,
+    aliases: Iterable[str] = (),
 ) -> Person:
+    """A person with their identifiers and aliases, all or nothing: every
+    identifier is checked before anything is written, so a bad one raises
+    people.normalise.IdentifierError (with the reason) and leaves no row."""
+    checked = {
+        IdentifierKind(kind): NORMALISERS[kind](raw) for kind, raw in (identifiers or {}).items()
+    }
     person = Person.objects.create(
         source_district=source_district,
         name_latin=name_latin,
@@ -38,16 +49,26 @@ def person_create(
         relative_name=relative_name,
         sex=sex,
         age_years=age_years,
+        birth_date=birth_date,
         created_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, target=person, area_code=source_district.code)
+    for kind, normalised in checked.items():
+        _identifier_save(person, kind, normalised, by)
+    for alias in aliases:
+        person.aliases.create(name=alias)
     return person
 
 
 @transaction.atomic
 def identifier_add(*, person: Person, kind: IdentifierKind, raw: str, by: Any) -> Identifier:
     """Raises people.normalise.IdentifierError with the reason for bad input."""
-    normalised = NORMALISERS[kind](raw)
+    return _identifier_save(person, kind, NORMALISERS[kind](raw), by)
+
+
+def _identifier_save(
+    person: Person, kind: IdentifierKind, normalised: Normalised, by: Any
+) -> Identifier:
     identifier, _created = Identifier.objects.get_or_create(
         person=person,
         kind=kind,

@@ -1,10 +1,14 @@
 """Files that reporters send: the rules that keep them from hurting anyone.
 
-- size: refused while the body streams in, before it is held in memory
-  (`LimitedUploadHandler`), and again per file;
+- size: a body over MAX_BODY_BYTES is refused unread; files are held in
+  memory only up to their limit while the body streams in
+  (`core/uploads.py`), so a file that is too large never ends a report early;
 - type: decided by the first bytes, never by the name or the browser's claim;
-- images: decoded and re-encoded as JPEG, which drops EXIF (GPS position,
-  phone model, time) and anything hidden after the image;
+  a file that is also something else (HTML or script, a program) is refused;
+- viruses: scanned when received and again before every delivery (core/scan.py);
+- images: refused by pixel count from the header alone, then decoded and
+  re-encoded as JPEG, which drops EXIF (GPS position, phone model, time) and
+  anything hidden after the image; the hash of the bytes as received is kept;
 - storage: encrypted (Fernet, the field keys) under a random name in
   MEDIA_ROOT/reports, outside the web root; staff download them as attachments.
 """
@@ -13,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import struct
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,17 +26,26 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpResponse
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ahtc.core.audit import audit_record
 from ahtc.core.fields import fernet
+from ahtc.core.models import AuditAction, AuditOutcome
+from ahtc.core.scan import ScanResult, ScanStatus, scan_bytes
+
+logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_FILES = 3
-MAX_BODY_BYTES = MAX_FILES * MAX_FILE_BYTES + 256 * 1024
-MAX_PIXELS = 40_000_000
+# A body past this is refused unread (413). Below it, files over their limits
+# are dropped while the body streams in and the form comes back with every
+# field filled in (core/uploads.py). The reverse proxy allows a little more
+# (docs/operations.md: client_max_body_size 50m).
+MAX_BODY_BYTES = 48 * 1024 * 1024
 
 # (kind, extension, test on the first bytes)
 SIGNATURES: list[tuple[str, str, bytes, int]] = [
@@ -45,27 +60,35 @@ SIGNATURES: list[tuple[str, str, bytes, int]] = [
 IMAGE_KINDS = {"jpeg", "png", "webp"}
 EXTENSIONS = {kind: ext for kind, ext, _sig, _off in SIGNATURES} | {"jpeg": "jpg"}
 
+# A polyglot is a file that is two kinds at once: a PDF or picture that a
+# browser would also run as HTML, or that carries a program. Markers are looked
+# for in the first and last bytes only: that is where such files put them, and
+# short markers would match by chance somewhere in megabytes of image data.
+EDGE_BYTES = 1024
+HTML_MARKERS = (
+    b"<!doctype",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<iframe",
+    b"<svg",
+    b"<img",
+    b"<object",
+    b"<embed",
+    b"<?php",
+    b"javascript:",
+)
+PROGRAM_MARKERS = (b"\x7fELF", b"PK\x03\x04")  # Linux program; ZIP (jar, apk)
+
 
 class FileRejectedError(ValueError):
-    pass
+    """`str()` is the message for the sender; `reason` (English, never any of
+    the file's content) is for the audit log when the sender is staff."""
 
-
-class LimitedUploadHandler(FileUploadHandler):
-    """Stop reading a request body that announces or reaches too many bytes."""
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # type: ignore[no-untyped-def]  # noqa: N803
-        if content_length and content_length > MAX_BODY_BYTES:
-            raise StopUpload(connection_reset=True)
-        self.seen = 0
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        self.seen += len(raw_data)
-        if self.seen > MAX_FILE_BYTES:
-            raise StopUpload(connection_reset=True)
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def sniff(head: bytes) -> str | None:
@@ -75,13 +98,83 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _reencode(data: bytes) -> bytes:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+def _has_windows_program(data: bytes) -> bool:
+    """An MZ header whose pointer leads to a PE signature (a Windows program)."""
+    start = data.find(b"MZ")
+    while 0 <= start < EDGE_BYTES:
+        pointer = data[start + 0x3C : start + 0x40]
+        if len(pointer) == 4:
+            pe_at = start + struct.unpack("<I", pointer)[0]
+            if data[pe_at : pe_at + 4] == b"PE\x00\x00":
+                return True
+        start = data.find(b"MZ", start + 1)
+    return False
+
+
+def is_polyglot(data: bytes) -> bool:
+    edges = data[:EDGE_BYTES] + b"\n" + data[-EDGE_BYTES:]
+    lowered = edges.lower()
+    if any(marker in lowered for marker in HTML_MARKERS):
+        return True
+    return any(marker in edges for marker in PROGRAM_MARKERS) or _has_windows_program(data)
+
+
+def check_content(data: bytes) -> str:
+    """The kind of an acceptable file, decided by its bytes alone."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FileRejectedError(_("Each file must be smaller than 8 MB."))
+    kind = sniff(data[:16])
+    if kind is None:
+        raise FileRejectedError(
+            _("Only photos (JPEG, PNG, WebP), PDF and voice notes can be sent."),
+            reason="type not accepted",
+        )
+    if is_polyglot(data):
+        raise FileRejectedError(
+            _(
+                "This file is not a plain photo, PDF or voice note: it also contains web "
+                "page code or a program, so it was refused."
+            ),
+            reason="two kinds of file at once (polyglot)",
+        )
+    return kind
+
+
+def _opened(data: bytes) -> Image.Image:
+    """The picture with only its header read; nothing is decoded yet."""
+    limit = settings.AHTC_MAX_IMAGE_PIXELS
+    # Pillow's own guard warns above this and refuses above twice this.
+    Image.MAX_IMAGE_PIXELS = limit
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels(limit) from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise FileRejectedError(_("The picture could not be read.")) from exc
+    width, height = image.size
+    if width * height > limit:
+        image.close()
+        raise _too_many_pixels(limit)
+    return image
+
+
+def _too_many_pixels(limit: int) -> FileRejectedError:
+    return FileRejectedError(
+        _(
+            "This picture has too many pixels (more than %(megapixels)d megapixels). "
+            "Send a smaller photo or a screenshot of it."
+        )
+        % {"megapixels": limit // 1_000_000}
+    )
+
+
+def _reencode(data: bytes) -> bytes:
+    """Decode and save as a new JPEG, refusing by pixel count before decoding."""
+    try:
+        with _opened(data) as image:
             image.load()
             clean = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    except (UnidentifiedImageError, OSError) as exc:
         raise FileRejectedError(_("The picture could not be read.")) from exc
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=85, optimize=True)
@@ -92,20 +185,39 @@ def _reencode(data: bytes) -> bytes:
 class CleanFile:
     kind: str
     data: bytes
+    # SHA-256 of the bytes as received: for a re-encoded photo, of the original.
+    original_sha256: str = ""
+    scan: ScanStatus = ScanStatus.NOT_SCANNED
+
+
+def scan_received(data: bytes) -> ScanStatus:
+    """Refuse an infected file; a scanner that cannot answer refuses nothing."""
+    result = scan_bytes(data)
+    if result.is_infected:
+        logger.warning("file refused on arrival: virus scanner found %s", result.name)
+        raise FileRejectedError(
+            _("The virus scanner found something dangerous in this file, so it was refused."),
+            reason=f"virus scanner found {result.name}",
+        )
+    return result.recorded
+
+
+def receive(data: bytes, *, keep_bytes: bool = False) -> CleanFile:
+    """Check a received file: type by content, no polyglot, no virus; pictures
+    re-encoded unless `keep_bytes` (evidence, which must stay byte for byte and
+    is then never decoded here, so needs no pixel limit)."""
+    kind = check_content(data)
+    scan = scan_received(data)
+    original = hashlib.sha256(data).hexdigest()
+    if kind in IMAGE_KINDS and not keep_bytes:
+        kind, data = "jpeg", _reencode(data)
+    return CleanFile(kind, data, original_sha256=original, scan=scan)
 
 
 def clean_upload(upload: UploadedFile[Any]) -> CleanFile:
     if upload.size is None or upload.size > MAX_FILE_BYTES:
         raise FileRejectedError(_("Each file must be smaller than 8 MB."))
-    data = upload.read()
-    kind = sniff(data[:16])
-    if kind is None:
-        raise FileRejectedError(
-            _("Only photos (JPEG, PNG, WebP), PDF and voice notes can be sent.")
-        )
-    if kind in IMAGE_KINDS:
-        return CleanFile("jpeg", _reencode(data))
-    return CleanFile(kind, data)
+    return receive(upload.read())
 
 
 def storage_dir() -> Path:
@@ -131,7 +243,64 @@ def delete_stored(stored_name: str) -> None:
 def download_response(stored_name: str, *, kind: str, name: str) -> HttpResponse:
     """An encrypted stored file, always as a download under a neutral name, never
     shown inline or cached. `kind` is the sniffed file kind (jpeg, pdf ...)."""
-    response = HttpResponse(read_decrypted(stored_name), content_type="application/octet-stream")
+    return _as_download(read_decrypted(stored_name), kind=kind, name=name)
+
+
+def deliver(
+    request: HttpRequest,
+    *,
+    target: models.Model,
+    stored_name: str,
+    kind: str,
+    name: str,
+    area_code: str = "",
+    reason: str = "",
+    audit_delivery: bool = True,
+) -> HttpResponse:
+    """A stored file for download, scanned again first: an infected file is
+    held (a page saying so, an audit row), never delivered. A file found
+    infected before stays held while the scanner cannot answer."""
+    data = read_decrypted(stored_name)
+    result = scan_bytes(data)
+    held = result.is_infected or (
+        result.status is None and getattr(target, "scan_status", "") == ScanStatus.INFECTED
+    )
+    _scan_status_record(target, result)
+    if held:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            outcome=AuditOutcome.REFUSED,
+            target=target,
+            area_code=area_code,
+            reason=f"file held: virus scanner found {result.name or 'it earlier'}",
+        )
+        staff = request.path.startswith("/cell/")
+        base = "cell/base_cell.html" if staff else "portal/base_public.html"
+        return render(request, "portal/file_held.html", {"base": base, "staff": staff}, status=403)
+    if audit_delivery:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            target=target,
+            area_code=area_code,
+            reason=reason,
+        )
+    return _as_download(data, kind=kind, name=name)
+
+
+def _scan_status_record(target: models.Model, result: ScanResult) -> None:
+    """Keep the stored file's mark up to date with the latest answer."""
+    if result.status is not None and getattr(target, "scan_status", None) not in (
+        None,
+        result.status,
+    ):
+        type(target)._default_manager.filter(pk=target.pk).update(scan_status=result.status)
+        setattr(target, "scan_status", result.status)  # noqa: B010 - any model with the field
+
+
+def _as_download(data: bytes, *, kind: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/octet-stream")
     ext = EXTENSIONS.get(kind, "bin")
     response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -10,8 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.geography.models import Area, AreaLevel
-from ahtc.portal.antispam import challenge_new
-from ahtc.portal.files import MAX_FILES, CleanFile, FileRejectedError, clean_upload
+from ahtc.portal.antispam import challenge_bits, challenge_new
+from ahtc.portal.files import MAX_FILE_BYTES, MAX_FILES, CleanFile, FileRejectedError, clean_upload
 from ahtc.portal.models import ChildInvolved, TipCategory
 from ahtc.portal.receipts import CODE_DIGITS, normalise_code
 
@@ -78,7 +78,53 @@ def _tehsil_choices() -> list[tuple[Any, Any]]:
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """Carries the limits and their messages for static/ahtc/files.js, which
+    checks chosen files before anything is sent."""
+
     allow_multiple_selected = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        limits = {
+            "data-max-files": MAX_FILES,
+            "data-max-bytes": MAX_FILE_BYTES,
+            "data-msg-too-many": _("Send at most 3 files."),
+            "data-msg-too-large": _(
+                "Each file must be smaller than 8 MB. Choose a smaller file, or send "
+                "the report without it; nothing you typed is lost."
+            ),
+        }
+        super().__init__({**limits, **(attrs or {})})
+
+
+class BoundedEcho:
+    """A value longer than its field allows is cut to one character past the
+    limit before it is checked or shown back: the person is told it is too
+    long, and the page never grows with what was sent (a 1 MB receipt code
+    used to come back in a 1 MB page)."""
+
+    fields: dict[str, forms.Field]
+    data: Any
+    is_bound: bool
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = _(
+                    "This is too long: at most %(limit_value)d characters."
+                )
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            limit = getattr(field, "max_length", None)
+            value = data.get(name)
+            if limit and isinstance(value, str) and len(value) > limit:
+                data[name] = value[: limit + 1]
+        self.data = data
+
+
+CHOOSE_AGAIN = _("Everything else you wrote is kept below; choose the files again.")
 
 
 class MultipleFileField(forms.FileField):
@@ -91,11 +137,11 @@ class MultipleFileField(forms.FileField):
             try:
                 cleaned.append(clean_upload(upload))
             except FileRejectedError as exc:
-                raise forms.ValidationError(str(exc)) from exc
+                raise forms.ValidationError(f"{exc} {CHOOSE_AGAIN}") from exc
         return cleaned
 
 
-class ReportForm(forms.Form):
+class ReportForm(BoundedEcho, forms.Form):
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     pow_challenge = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
     pow_nonce = forms.CharField(widget=forms.HiddenInput, max_length=12, required=False)
@@ -155,6 +201,13 @@ class ReportForm(forms.Form):
             self.initial.setdefault("client_token", uuid.uuid4().hex)
             self.initial.setdefault("pow_challenge", challenge_new())
 
+    @property
+    def pow_bits(self) -> int:
+        """The difficulty of the challenge in this form (for static/ahtc/pow.js)."""
+        if self.is_bound:
+            return challenge_bits(str(self.data.get("pow_challenge") or ""))
+        return challenge_bits(str(self.initial.get("pow_challenge") or ""))
+
     def submission(self) -> dict[str, Any]:
         """The cleaned report as keyword arguments for `tip_submit`."""
         data = self.cleaned_data
@@ -187,7 +240,7 @@ class ReportForm(forms.Form):
         return data
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(BoundedEcho, forms.Form):
     code = forms.CharField(
         label=_("Your 16-digit receipt code"),
         max_length=40,

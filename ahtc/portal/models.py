@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ahtc.core.fields import EncryptedTextField
 from ahtc.core.models import TimeStampedModel
+from ahtc.core.scan import original_sha256_field, scan_status_field
 from ahtc.geography.models import Area
 
 
@@ -36,6 +37,11 @@ class TipStatus(models.TextChoices):
     NOT_ACTIONABLE = "not_actionable", _("not actionable")
     DUPLICATE = "duplicate", _("duplicate")
     REFERRED = "referred", _("referred")
+
+
+CLOSED_STATUSES = frozenset(
+    {TipStatus.LINKED, TipStatus.NOT_ACTIONABLE, TipStatus.DUPLICATE, TipStatus.REFERRED}
+)
 
 
 class ChildInvolved(models.TextChoices):
@@ -100,6 +106,12 @@ class Tip(TimeStampedModel):
         related_name="recorded_tips",
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # Set when the report reaches a closed status, cleared if it is reopened:
+    # the retention period counts from here (portal/retention.py).
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Sent without the form's proof of work while the portal was busy: kept,
+    # never refused, and shown to the cell in its own list to check for spam.
+    held_for_review = models.BooleanField(_("held for review"), default=False)
 
     class Meta:
         verbose_name = _("citizen report")
@@ -283,7 +295,11 @@ class TipAttachment(models.Model):
     stored_name = models.CharField(max_length=64, editable=False)
     kind = models.CharField(_("file type"), max_length=10)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    # The stored file's hash, and the hash of the bytes as received: they differ
+    # for a re-encoded photo, whose original is not kept (empty: not recorded).
     sha256 = models.CharField(max_length=64, editable=False)
+    original_sha256 = original_sha256_field()
+    scan_status = scan_status_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

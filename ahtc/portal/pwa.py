@@ -25,7 +25,7 @@ THEME_COLOUR = "#0b5d3b"
 BACKGROUND_COLOUR = "#ffffff"
 
 # Static files the report form needs offline (paths under STATIC_URL).
-OFFLINE_ASSETS = ("ahtc/base.css", "ahtc/offline.js", "ahtc/icon.svg")
+OFFLINE_ASSETS = ("ahtc/base.css", "ahtc/files.js", "ahtc/offline.js", "ahtc/icon.svg")
 # Public pages kept offline (URL names). Never a page that shows a receipt
 # code or a follow-up thread: those answer POSTs and are never stored.
 OFFLINE_PAGES = ("portal:home", "portal:report")

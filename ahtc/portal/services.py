@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area
 from ahtc.portal.duplicates import indicators_record
-from ahtc.portal.files import CleanFile, delete_stored, store_encrypted
-from ahtc.portal.models import Channel, Tip, TipAttachment, TipMessage, TipStatus
+from ahtc.portal.files import CleanFile, FileRejectedError, delete_stored, store_encrypted
+from ahtc.portal.models import (
+    CLOSED_STATUSES,
+    Channel,
+    Tip,
+    TipAttachment,
+    TipMessage,
+    TipStatus,
+)
 from ahtc.portal.receipts import idempotency_hash, receipt_code_for, receipt_hash
 
 
@@ -40,17 +50,24 @@ def tip_submit(
     channel: str = Channel.WEB,
     recorded_by: Any = None,
     files: list[CleanFile] | None = None,
+    held: bool = False,
 ) -> Submission:
-    """Store a report once per client token; a retry returns the same receipt.
+    """Store a report whole, once per client token; a retry returns the same receipt.
 
-    Two concurrent retries race on the unique idempotency hash: the loser
-    reads the winner's row instead of failing.
+    The report, its indicators and its files are one transaction: if any part
+    fails, nothing is kept and the files already written are removed, so a
+    receipt always means the whole report is stored. A retry of a report whose
+    files were lost (stored before this rule) completes it. Two concurrent
+    retries race on the unique idempotency hash: the loser reads the winner's
+    row instead of failing.
     """
     idem = idempotency_hash(client_token)
     code = receipt_code_for(client_token)
     existing = Tip.objects.filter(idempotency_hash=idem).first()
     if existing is not None:
+        tip_files_complete(tip=existing, files=files or [])
         return Submission(tip=existing, receipt_code=code, created=False)
+    written: list[str] = []
     try:
         with transaction.atomic():
             tip = Tip.objects.create(
@@ -68,17 +85,41 @@ def tip_submit(
                 involved=involved,
                 contact=contact,
                 recorded_by=recorded_by,
+                held_for_review=held,
             )
+            indicators_record(tip)
+            for clean in files or []:
+                written.append(tip_attach(tip=tip, clean=clean).stored_name)
+            if recorded_by is not None:
+                audit_record(actor=recorded_by, action=AuditAction.CREATE, target=tip)
     except IntegrityError:
-        return Submission(
-            tip=Tip.objects.get(idempotency_hash=idem), receipt_code=code, created=False
-        )
-    indicators_record(tip)
-    for clean in files or []:
-        tip_attach(tip=tip, clean=clean)
-    if recorded_by is not None:
-        audit_record(actor=recorded_by, action=AuditAction.CREATE, target=tip)
+        _delete_files(written)
+        winner = Tip.objects.get(idempotency_hash=idem)
+        tip_files_complete(tip=winner, files=files or [])
+        return Submission(tip=winner, receipt_code=code, created=False)
+    except BaseException:
+        _delete_files(written)
+        raise
     return Submission(tip=tip, receipt_code=code, created=True)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        delete_stored(name)
+
+
+@transaction.atomic
+def tip_files_complete(*, tip: Tip, files: list[CleanFile]) -> list[TipAttachment]:
+    """Attach the files of a retried submission that the stored report lacks
+    (compared by content hash), so a retry completes a partial report."""
+    have = set(tip.attachments.filter(message=None).values_list("sha256", flat=True))
+    added = []
+    for clean in files:
+        digest = hashlib.sha256(clean.data).hexdigest()
+        if digest not in have:
+            added.append(tip_attach(tip=tip, clean=clean))
+            have.add(digest)
+    return added
 
 
 def tip_attach(*, tip: Tip, clean: CleanFile, message: TipMessage | None = None) -> TipAttachment:
@@ -91,9 +132,42 @@ def tip_attach(*, tip: Tip, clean: CleanFile, message: TipMessage | None = None)
             kind=clean.kind,
             size=len(clean.data),
             sha256=digest,
+            original_sha256=clean.original_sha256,
+            scan_status=clean.scan,
         )
     except Exception:
         delete_stored(stored_name)
+        raise
+
+
+def _room_for_files(*, tip: Tip, count: int) -> None:
+    """A report's whole thread (the report, the reporter's and the cell's
+    replies) holds at most AHTC_MAX_ATTACHMENTS_PER_REPORT files. The report
+    row is locked first, so two replies at once cannot both pass the count."""
+    if not count:
+        return
+    Tip.objects.select_for_update().only("pk").get(pk=tip.pk)
+    held = tip.attachments.count()
+    limit = settings.AHTC_MAX_ATTACHMENTS_PER_REPORT
+    if held + count > limit:
+        message = ngettext(
+            "A report can have at most %(limit)d files and this one already has %(held)d. "
+            "Send your message without files, or with fewer.",
+            "A report can have at most %(limit)d files and this one already has %(held)d. "
+            "Send your message without files, or with fewer.",
+            held,
+        )
+        raise FileRejectedError(message % {"limit": limit, "held": held})
+
+
+def _attach_all(*, tip: Tip, message: TipMessage, files: list[CleanFile]) -> None:
+    written: list[str] = []
+    try:
+        for clean in files:
+            written.append(tip_attach(tip=tip, clean=clean, message=message).stored_name)
+    except Exception:
+        for stored_name in written:  # the rows roll back; the files must go too
+            delete_stored(stored_name)
         raise
 
 
@@ -103,9 +177,10 @@ def tip_for_receipt(code: str) -> Tip | None:
 
 @transaction.atomic
 def tip_reporter_reply(*, tip: Tip, body: str, files: list[CleanFile] | None = None) -> TipMessage:
+    """Raises FileRejectedError, storing nothing, when the files would not fit."""
+    _room_for_files(tip=tip, count=len(files or []))
     message = TipMessage.objects.create(tip=tip, from_reporter=True, body=body)
-    for clean in files or []:
-        tip_attach(tip=tip, clean=clean, message=message)
+    _attach_all(tip=tip, message=message, files=files or [])
     return message
 
 
@@ -113,9 +188,10 @@ def tip_reporter_reply(*, tip: Tip, body: str, files: list[CleanFile] | None = N
 def tip_staff_reply(
     *, tip: Tip, body: str, by: Any, files: list[CleanFile] | None = None
 ) -> TipMessage:
+    """Raises FileRejectedError, storing nothing, when the files would not fit."""
+    _room_for_files(tip=tip, count=len(files or []))
     message = TipMessage.objects.create(tip=tip, from_reporter=False, author=by, body=body)
-    for clean in files or []:
-        tip_attach(tip=tip, clean=clean, message=message)
+    _attach_all(tip=tip, message=message, files=files or [])
     if tip.acknowledged_at is None:
         tip.acknowledged_at = timezone.now()
         tip.save(update_fields=["acknowledged_at", "updated_at"])
@@ -126,9 +202,14 @@ def tip_staff_reply(
 @transaction.atomic
 def tip_set_status(*, tip: Tip, status: TipStatus, by: Any, assign_to: Any = None) -> Tip:
     tip.status = status
+    now = timezone.now()
     if tip.acknowledged_at is None:
-        tip.acknowledged_at = timezone.now()
-    fields = ["status", "acknowledged_at", "updated_at"]
+        tip.acknowledged_at = now
+    if status in CLOSED_STATUSES:
+        tip.closed_at = tip.closed_at or now
+    else:
+        tip.closed_at = None
+    fields = ["status", "acknowledged_at", "closed_at", "updated_at"]
     if assign_to is not None:
         tip.assigned_to = assign_to
         fields.append("assigned_to")

@@ -18,10 +18,8 @@ from ahtc.accounts.decorators import staff_view
 from ahtc.accounts.models import User
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import districts_for_user, user_scope
-from ahtc.core.audit import audit_record
-from ahtc.core.models import AuditAction
 from ahtc.portal.duplicates import possible_duplicates
-from ahtc.portal.files import download_response
+from ahtc.portal.files import FileRejectedError, deliver
 from ahtc.portal.models import URGENT, Tip, TipStatus
 from ahtc.portal.receipts import format_code
 from ahtc.portal.selectors import tip_for_user, tips_for_user
@@ -33,6 +31,7 @@ from ahtc.portal.staff_forms import (
     StaffReplyForm,
     TriageForm,
 )
+from ahtc.portal.views import limited_upload
 
 # Service levels: urgent reports acknowledged within an hour, others a day.
 SLA_URGENT = dt.timedelta(hours=1)
@@ -61,11 +60,12 @@ def _filtered(user: Any, form: IntakeFilter) -> Any:
         rows = rows.filter(created_at__date__gte=data["received_from"])
     if data.get("received_to"):
         rows = rows.filter(created_at__date__lte=data["received_to"])
-    # The next action first: new before triaged, urgent before the rest, oldest first.
+    # The next action first: new before triaged, urgent before the rest, oldest
+    # first; reports held for review (possible spam) after the others.
     return rows.annotate(
         is_new=Case(When(status=TipStatus.NEW, then=Value(0)), default=Value(1)),
         is_urgent=Case(When(URGENT, then=Value(0)), default=Value(1)),
-    ).order_by("is_new", "is_urgent", "created_at")
+    ).order_by("held_for_review", "is_new", "is_urgent", "created_at")
 
 
 @staff_view(Perm.TRIAGE_TIPS)
@@ -107,6 +107,7 @@ def _assignable(user: Any, tip: Tip) -> Any:
     ).distinct()
 
 
+@limited_upload  # the reply form takes files, within the portal's limits
 @staff_view(Perm.TRIAGE_TIPS)
 def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tip = tip_for_user(request.user, pk)
@@ -129,13 +130,7 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("The report is updated."))
             return redirect("cell:intake_detail", pk=tip.pk)
-        if "body" in request.POST and reply.is_valid():
-            tip_staff_reply(
-                tip=tip,
-                body=reply.cleaned_data["body"],
-                by=request.user,
-                files=reply.cleaned_data["attachments"],
-            )
+        if "body" in request.POST and reply.is_valid() and _reply(request, tip, reply):
             messages.success(request, _("Your reply is waiting for the reporter."))
             return redirect("cell:intake_detail", pk=tip.pk)
     context = {
@@ -151,16 +146,36 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/staff/intake_detail.html", context)
 
 
+def _reply(request: HttpRequest, tip: Tip, reply: StaffReplyForm) -> bool:
+    """Send the reply; a refusal (too many files) goes on the form, which keeps
+    what was typed."""
+    try:
+        tip_staff_reply(
+            tip=tip,
+            body=reply.cleaned_data["body"],
+            by=request.user,
+            files=reply.cleaned_data["attachments"],
+        )
+    except FileRejectedError as exc:
+        reply.add_error("attachments", str(exc))
+        return False
+    return True
+
+
 @staff_view(Perm.TRIAGE_TIPS)
 def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
-    """Files are always downloaded, never shown inline, under a neutral name."""
+    """Files are always downloaded, never shown inline, under a neutral name,
+    and scanned again first: an infected file is held, not delivered."""
     tip = tip_for_user(request.user, pk)
     attachment = tip.attachments.filter(pk=file_pk).first()
     if attachment is None:
         raise Http404
-    audit_record(actor=request.user, action=AuditAction.EXPORT, target=attachment)
-    return download_response(
-        attachment.stored_name, kind=attachment.kind, name=f"{tip.reference}-{attachment.pk}"
+    return deliver(
+        request,
+        target=attachment,
+        stored_name=attachment.stored_name,
+        kind=attachment.kind,
+        name=f"{tip.reference}-{attachment.pk}",
     )
 
 

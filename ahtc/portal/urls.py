@@ -10,6 +10,7 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("follow-up/", views.follow_up, name="follow_up"),
     path("follow-up/file/", views.follow_up_file, name="follow_up_file"),
+    path("leave/", views.leave, name="leave"),
     # Installable web app: the worker must be served from the root for scope "/".
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),

@@ -2,20 +2,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from ahtc.core.csrf import NoReferrerCsrfViewMiddleware
-from ahtc.portal.antispam import challenge_verify, submission_allowed
-from ahtc.portal.files import MAX_BODY_BYTES, LimitedUploadHandler, download_response
+from ahtc.core.ratelimit import within_minute_budget
+from ahtc.core.uploads import UploadLimits, accepts_files
+from ahtc.portal.antispam import (
+    arrival_count,
+    challenge_bits,
+    challenge_new,
+    challenge_verify,
+    submission_allowed,
+)
+from ahtc.portal.files import (
+    MAX_BODY_BYTES,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    FileRejectedError,
+    deliver,
+)
 from ahtc.portal.forms import ReceiptFileForm, ReceiptForm, ReporterReplyForm, ReportForm
 from ahtc.portal.models import Tip
 from ahtc.portal.receipts import format_code, idempotency_hash
@@ -30,28 +41,18 @@ def home(request: HttpRequest) -> HttpResponse:
 View = Callable[..., HttpResponseBase]
 
 
+PORTAL_FILES = UploadLimits(
+    max_file_bytes=MAX_FILE_BYTES,
+    max_files=MAX_FILES,
+    max_body_bytes=MAX_BODY_BYTES,
+    too_large_template="portal/too_large.html",
+)
+
+
 def limited_upload(view: View) -> View:
-    """Refuse oversize bodies before reading them, then check CSRF as usual.
-
-    CSRF checking reads the body, so it is applied here, after the
-    size-limiting upload handler is installed (the Django-documented pattern).
-    """
-    protected = decorator_from_middleware(NoReferrerCsrfViewMiddleware)(view)
-
-    @csrf_exempt
-    @never_cache
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            announced = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            announced = 0
-        if announced > MAX_BODY_BYTES:
-            return render(request, "portal/too_large.html", status=413)
-        request.upload_handlers.insert(0, LimitedUploadHandler(request))
-        return protected(request, *args, **kwargs)
-
-    return wrapped
+    """A view that takes files: at most MAX_FILES of MAX_FILE_BYTES each, held in
+    memory; a larger body is refused unread (core/uploads.py), never cut short."""
+    return never_cache(accepts_files(PORTAL_FILES)(view))
 
 
 @limited_upload
@@ -59,7 +60,8 @@ def report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not _within_budget(data):
+        held = _held_for_review(data)
+        if held is None:
             form.add_error(
                 None,
                 _(
@@ -68,7 +70,19 @@ def report(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return render(request, "portal/report.html", _report_context(form), status=429)
-        submission = tip_submit(**form.submission())
+        try:
+            submission = tip_submit(**form.submission(), held=held)
+        except OSError:
+            # Storage failed: nothing of this report was kept (tip_submit is all
+            # or nothing), so saying so and keeping the form is the whole truth.
+            form.add_error(
+                None,
+                _(
+                    "Your report could not be stored just now. Please press Send again "
+                    "in a minute; nothing you wrote is lost."
+                ),
+            )
+            return render(request, "portal/report.html", _report_context(form), status=503)
         # Shown in this response only: the code never goes into a URL.
         context = {
             "code": format_code(submission.receipt_code),
@@ -80,15 +94,21 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _report_context(form: ReportForm) -> dict[str, Any]:
-    return {"form": form, "pow_bits": settings.AHTC_POW_BITS}
+    return {"form": form, "pow_bits": form.pow_bits}
 
 
-def _within_budget(data: dict[str, Any]) -> bool:
+def _held_for_review(data: dict[str, Any]) -> bool | None:
+    """False: to the cell's queue. True: stored, held for review (over budget).
+    None: not stored now (past even the held budget); the form comes back."""
+    if Tip.objects.filter(idempotency_hash=idempotency_hash(data["client_token"])).exists():
+        return False  # a retry of a stored report is always answered
+    arrival_count()
     verified = challenge_verify(data["pow_challenge"], data["pow_nonce"])
     if submission_allowed(verified=verified):
+        return False
+    if within_minute_budget("submissions-held", settings.AHTC_HELD_PER_MINUTE):
         return True
-    # Over budget: a retry of a report already stored is still answered.
-    return Tip.objects.filter(idempotency_hash=idempotency_hash(data["client_token"])).exists()
+    return None
 
 
 def _padded(started: float, response: HttpResponse) -> HttpResponse:
@@ -109,25 +129,70 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     form_class = ReporterReplyForm if posted_reply else ReceiptForm
     form = form_class(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form, "looked_up": False}
-    if request.method == "POST" and form.is_valid():
-        if not receipt_lookup_allowed():
-            return _padded(started, render(request, "portal/busy.html", status=429))
-        tip: Tip | None = tip_for_receipt(form.cleaned_data["code"])
-        if tip is not None and posted_reply:
-            tip_reporter_reply(
-                tip=tip, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
-            )
-            context["replied"] = True
+    valid = request.method == "POST" and form.is_valid()
+    # A reply refused for its files still shows the thread and what was typed.
+    code = form.cleaned_data.get("code") if valid or (form.is_bound and posted_reply) else None
+    if code:
+        if not receipt_lookup_allowed(
+            challenge=request.POST.get("pow_challenge", ""),
+            nonce=request.POST.get("pow_nonce", ""),
+        ):
+            return _padded(started, _busy(request, form))
+        tip: Tip | None = tip_for_receipt(code)
+        reply_form = ReporterReplyForm(initial={"code": code})
+        if tip is not None and isinstance(form, ReporterReplyForm):
+            refused = _reporter_reply(tip, form)
+            context["replied"] = refused is None
+            reply_form = refused or reply_form
         context.update(
             {
                 "looked_up": True,
                 "tip": tip,
                 "messages_list": list(tip.messages.prefetch_related("attachments")) if tip else [],
-                "code": form.cleaned_data["code"],
-                "reply_form": ReporterReplyForm(initial={"code": form.cleaned_data["code"]}),
+                "code": code,
+                "reply_form": reply_form,
             }
         )
+    context.update(_pow_context())
     return _padded(started, render(request, "portal/follow_up.html", context))
+
+
+def _busy(request: HttpRequest, form: ReceiptForm) -> HttpResponse:
+    """Too many look-ups this minute: the same page, with the code (and any
+    message being sent) kept in the form, to send again in a minute."""
+    form.add_error(
+        None,
+        _(
+            "Too many codes were checked just now. Please press the button again in a "
+            "minute; what you typed is kept below."
+        ),
+    )
+    context = {"form": form, "looked_up": False, "busy": True, **_pow_context()}
+    return render(request, "portal/follow_up.html", context, status=429)
+
+
+def _pow_context() -> dict[str, Any]:
+    """One fresh challenge per form on the follow-up page (each counts once)."""
+    lookup, reply = challenge_new(), challenge_new()
+    return {
+        "lookup_challenge": lookup,
+        "reply_challenge": reply,
+        "pow_bits": challenge_bits(lookup),
+    }
+
+
+def _reporter_reply(tip: Tip, form: ReporterReplyForm) -> ReporterReplyForm | None:
+    """Send the reply: None once sent, else the form with what was typed and why not."""
+    if form.is_valid():
+        try:
+            tip_reporter_reply(
+                tip=tip, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
+            )
+        except FileRejectedError as exc:
+            form.add_error("attachments", str(exc))
+        else:
+            return None
+    return form
 
 
 @limited_upload
@@ -147,9 +212,24 @@ def follow_up_file(request: HttpRequest) -> HttpResponse:
     )
     if attachment is None:
         return _padded(started, render(request, "errors/404.html", status=404))
-    return _padded(
-        started,
-        download_response(
-            attachment.stored_name, kind=attachment.kind, name=f"file-{attachment.pk}"
-        ),
+    # Scanned again; only a held file is audited (a reporter's reading is not).
+    response = deliver(
+        request,
+        target=attachment,
+        stored_name=attachment.stored_name,
+        kind=attachment.kind,
+        name=f"file-{attachment.pk}",
+        audit_delivery=False,
     )
+    return _padded(started, response)
+
+
+@require_POST
+@never_cache
+def leave(request: HttpRequest) -> HttpResponse:
+    """Leave and clear: the browser deletes this site's cookies, stored pages,
+    offline queue and service worker (Clear-Site-Data). History is the
+    browser's own; the page says how to remove it."""
+    response = render(request, "portal/left.html")
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response

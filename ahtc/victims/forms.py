@@ -55,6 +55,24 @@ class RecordForm(forms.Form):
     )
 
 
+class RecordEditForm(RecordForm):
+    release_reason = forms.CharField(
+        label=_("If you untick “identity withheld”: why"),
+        help_text=_(
+            "The identity stays withheld until a cell head approves lifting it; "
+            "unticking sends them this request."
+        ),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReleaseDecisionForm(forms.Form):
+    release = forms.IntegerField(min_value=1)
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+
+
 class ProviderProfileForm(forms.Form):
     services = forms.MultipleChoiceField(
         label=_("Services given"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.accounts.models import Organisation
@@ -461,3 +462,52 @@ class Compensation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"compensation {self.source} for {self.record_id}"
+
+
+class ReleaseStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for approval")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class IdentityRelease(models.Model):
+    """A request to lift a record's identity-withheld flag. Four eyes: one
+    person asks, another (a cell head of the district) decides; until then the
+    flag stays set (DESIGN.md, access model: "four eyes where harm is
+    irreversible")."""
+
+    record = models.ForeignKey(
+        ProtectionRecord, on_delete=models.CASCADE, related_name="identity_releases"
+    )
+    reason = EncryptedTextField(_("why lift the flag"))
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"],
+                condition=Q(status="pending"),
+                name="victims_release_one_pending_per_record",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("requested_by")),
+                name="victims_release_not_own_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="victims_release_decided_with_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"identity release {self.pk} of {self.record_id}: {self.status}"

@@ -8,6 +8,8 @@
   the referral needs it, the victim's consent covers it, and the record is not
   marked identity-withheld.
 - Provincial monitors, committees and other agencies see none of it.
+- Lifting a record's identity-withheld flag needs a second person: a cell head
+  whose area covers the record's district, who did not ask for it.
 """
 
 from __future__ import annotations
@@ -17,12 +19,22 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from ahtc.accounts.roles import Perm
+from ahtc.accounts.roles import Perm, Role
 from ahtc.accounts.selectors import user_scope
 from ahtc.core.access import get_scoped_or_404
-from ahtc.victims.models import ProtectionRecord, Referral, ReferralStatus, ServiceConsent
+from ahtc.victims.models import (
+    IdentityRelease,
+    ProtectionRecord,
+    Referral,
+    ReferralStatus,
+    ReleaseStatus,
+    ServiceConsent,
+)
 
 PROVIDER_VISIBLE = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DELIVERED]
+# Who may approve lifting an identity-withheld flag (the second pair of eyes).
+IDENTITY_RELEASE_APPROVERS = frozenset({Role.CELL_HEAD})
+PENDING_RELEASES_SHOWN = 50
 
 
 def records_for_user(user: Any) -> QuerySet[ProtectionRecord]:
@@ -54,6 +66,14 @@ class RecordAccess:
     export_identity: bool
 
 
+def approves_releases(user: Any, district: Any) -> bool:
+    """A cell head (DPO) whose area covers the district: the second pair of eyes."""
+    return any(
+        grant.role in IDENTITY_RELEASE_APPROVERS and district.path.startswith(grant.area_path)
+        for grant in user_scope(user).grants
+    )
+
+
 def record_access(user: Any, record: ProtectionRecord) -> RecordAccess:
     scope = user_scope(user)
     manage = scope.permits(Perm.MANAGE_CASES, record.district) or scope.permits(
@@ -67,6 +87,32 @@ def record_access(user: Any, record: ProtectionRecord) -> RecordAccess:
         override_consent=manage and scope.permits(Perm.CONSENT_OVERRIDE, record.district),
         export_identity=identity and scope.permits(Perm.EXPORT, record.district),
     )
+
+
+def identity_releases_for_user(user: Any) -> QuerySet[IdentityRelease]:
+    """Requests on records the user may see (fails closed with the records)."""
+    return IdentityRelease.objects.filter(record__in=records_for_user(user))
+
+
+def identity_release_for_user(user: Any, pk: Any) -> IdentityRelease:
+    return get_scoped_or_404(
+        user=user,
+        scoped=identity_releases_for_user(user).select_related("record", "record__district"),
+        pk=pk,
+    )
+
+
+def pending_releases_to_decide(user: Any) -> list[IdentityRelease]:
+    """Pending requests in districts where the user approves, oldest first, capped."""
+    rows = (
+        identity_releases_for_user(user)
+        .filter(status=ReleaseStatus.PENDING)
+        .select_related("record", "record__district", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    if not any(g.role in IDENTITY_RELEASE_APPROVERS for g in user_scope(user).grants):
+        return []
+    return [r for r in rows[:PENDING_RELEASES_SHOWN] if approves_releases(user, r.record.district)]
 
 
 def provider_referrals_for_user(user: Any) -> QuerySet[Referral]:

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case as DbCase
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from ahtc.accounts.decorators import refused, refused_if, staff_view
 from ahtc.accounts.models import Organisation
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import organisations_for_user, user_scope
-from ahtc.cases.exports import safe_cell
+from ahtc.cases.exports import export_refused, safe_cell
 from ahtc.cases.models import Party, PartyRole
 from ahtc.cases.selectors import case_access, case_for_user, cases_for_user, managed_cases_q
 from ahtc.core.access import get_scoped_or_404
@@ -42,12 +42,15 @@ from ahtc.victims.models import (
     ReappearanceAlert,
     Referral,
     ReferralStatus,
+    ReleaseStatus,
     ServiceConsent,
     ServiceType,
     SupportPlanItem,
 )
 from ahtc.victims.selectors import (
     RecordAccess,
+    identity_release_for_user,
+    pending_releases_to_decide,
     provider_referral_for_user,
     provider_referrals_for_user,
     provider_sees_identity,
@@ -125,18 +128,22 @@ def _caseload(user: Any, show: str) -> QuerySet[ProtectionRecord]:
 @staff_view(Perm.VIEW_WORKSPACE)
 def victim_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    if request.method == "POST":
+        return _release_decide(request)
+    exporting = request.GET.get("export") == "csv"
+    identity = request.GET.get("identity") == "1"
     if not _works_records(user):
+        if exporting:
+            return _export_refused(request, identity, "no access to victim records")
         return render(request, "cell/forbidden.html", status=403)
     form = f.VictimFilter(request.GET or None)
     show = form.cleaned_data.get("show") or "all" if form.is_valid() else "all"
     rows = _caseload(user, show)
-    if request.GET.get("export") == "csv":
-        if not user_scope(user).has_perm_anywhere(Perm.EXPORT):
-            return render(request, "cell/forbidden.html", status=403)
-        identity = request.GET.get("identity") == "1"
+    if exporting:
         reason = request.GET.get("reason", "").strip()
-        if identity and not (user_scope(user).has_perm_anywhere(Perm.EXPORT_IDENTITY) and reason):
-            return render(request, "cell/forbidden.html", status=403)
+        why = _export_refusal(user, identity=identity, reason=reason)
+        if why:
+            return _export_refused(request, identity, why)
         return _export(user, rows, identity=identity, reason=reason)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
@@ -145,8 +152,49 @@ def victim_list(request: HttpRequest) -> HttpResponse:
         "show": show,
         "can_export": user_scope(user).has_perm_anywhere(Perm.EXPORT),
         "can_export_identity": user_scope(user).has_perm_anywhere(Perm.EXPORT_IDENTITY),
+        "releases": pending_releases_to_decide(user),
     }
     return render(request, "victims/list.html", context)
+
+
+def _export_refusal(user: Any, *, identity: bool, reason: str) -> str:
+    """Why this CSV may not be had ("" when it may)."""
+    scope = user_scope(user)
+    if not scope.has_perm_anywhere(Perm.EXPORT):
+        return f"lacks permission {Perm.EXPORT}"
+    if identity and not scope.has_perm_anywhere(Perm.EXPORT_IDENTITY):
+        return f"lacks permission {Perm.EXPORT_IDENTITY}"
+    if identity and not reason:
+        return "no reason given for exporting names"
+    return ""
+
+
+def _export_refused(request: HttpRequest, identity: bool, why: str) -> HttpResponse:
+    kind = "victim list csv WITH IDENTITIES" if identity else "victim list csv"
+    return export_refused(
+        request, kind=kind, why=why, object_type=ProtectionRecord._meta.label_lower
+    )
+
+
+def _release_decide(request: HttpRequest) -> HttpResponse:
+    """A cell head approves or refuses lifting an identity-withheld flag."""
+    form = f.ReleaseDecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    user: Any = request.user
+    release = identity_release_for_user(user, form.cleaned_data["release"])
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        s.identity_release_decide(release=release, by=user, approve=approve)
+    except s.VictimError as exc:
+        refused_if(request, release.record, exc)
+        if exc.refusal:
+            return render(request, "cell/forbidden.html", status=403)
+        messages.error(request, exc.message)
+    else:
+        done = _("Identity-withheld lifted.") if approve else _("Request refused; still withheld.")
+        messages.success(request, f"{release.record.number}: {done}")
+    return redirect("cell:victims")
 
 
 def _export(
@@ -321,6 +369,7 @@ def record_detail(request: HttpRequest, number: str) -> HttpResponse:
             .values_list("pk", flat=True)
         ),
         "compensation": record.compensation.all(),
+        "pending_release": record.identity_releases.filter(status=ReleaseStatus.PENDING).first(),
         "today": today,
         "now": timezone.now(),
         "exploitation": [str(dict(Exploitation.choices).get(x, x)) for x in record.exploitation],
@@ -366,13 +415,20 @@ def _post(request: HttpRequest) -> Any:
 def record_edit(request: HttpRequest, number: str) -> HttpResponse:
     def build(record: ProtectionRecord, r: HttpRequest) -> Any:
         initial = {name: getattr(record, name) for name in f.RecordForm.base_fields}
-        return f.RecordForm(_post(r), initial=initial)
+        return f.RecordEditForm(_post(r), initial=initial)
+
+    def handle(record: ProtectionRecord, data: dict[str, Any], r: HttpRequest) -> None:
+        lifting = record.identity_withheld and not data["identity_withheld"]
+        s.record_update(record=record, by=r.user, **data)
+        if lifting:
+            wait = _("The identity stays withheld until a cell head approves lifting it.")
+            messages.info(r, wait)
 
     return _record_action(
         request,
         number,
         build=build,
-        handle=lambda rec, d, r: s.record_update(record=rec, by=r.user, **d),
+        handle=handle,
         title=_("Edit the protection record"),
         anchor="profile",
         need="cell",

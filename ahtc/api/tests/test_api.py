@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from ahtc.api.services import api_token_create
 
 
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()
+
+
+def _with_token(api: APIClient, user) -> APIClient:
+    _token, key = api_token_create(user=user, name="tests", by=None)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api
 
 
 @pytest.mark.django_db
@@ -29,9 +36,7 @@ class TestAuthentication:
         assert api.get("/api/v1/me/").status_code == 401
 
     def test_token_for_a_partner_system(self, api, fia_liaison):
-        token = Token.objects.create(user=fia_liaison)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        response = api.get("/api/v1/me/")
+        response = _with_token(api, fia_liaison).get("/api/v1/me/")
         assert response.status_code == 200
         assert response.json()["roles"] == [{"role": "agency_liaison", "area": "PK6DV03"}]
 
@@ -44,15 +49,12 @@ class TestAuthentication:
 
     def test_user_without_role_is_refused(self, api, make_user):
         user = make_user("no_role", role=None)
-        token = Token.objects.create(user=user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        assert api.get("/api/v1/me/").status_code == 403
+        assert _with_token(api, user).get("/api/v1/me/").status_code == 401
 
     def test_disabled_user_token_stops_working(self, api, fia_liaison):
-        token = Token.objects.create(user=fia_liaison)
+        _with_token(api, fia_liaison)
         fia_liaison.is_active = False
         fia_liaison.save()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         assert api.get("/api/v1/me/").status_code == 401
 
 
@@ -70,8 +72,7 @@ class TestScopedEndpoints:
         assert data["predecessors"] == ["PK609"]
 
     def test_organisation_of_other_district_is_404(self, api, officer_gujrat, labour_liaison):
-        token = Token.objects.create(user=officer_gujrat)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _with_token(api, officer_gujrat)
         organisation = labour_liaison.organisation
         assert api.get(f"/api/v1/organisations/{organisation.pk}/").status_code == 404
         listed = {row["id"] for row in api.get("/api/v1/organisations/").json()["results"]}

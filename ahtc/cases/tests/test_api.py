@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ahtc.accounts.models import User
+from ahtc.api.services import api_token_create
 from ahtc.cases import services
 from ahtc.cases.models import Case, CaseShare, PartyRole, Status
 from ahtc.people.models import Person
@@ -22,8 +22,8 @@ NAME = "Gulnaz Apitest"
 
 def token_client(user: User) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_create(user=user, name="tests", by=None)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     client.cookies["ahtc_lang"] = "en"
     return client
 

@@ -591,6 +591,13 @@
     });
   });
 
+  // "Leave and clear" deletes the queue too: ask first if a report still waits.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-leave") || !waitingCount) return;
+    if (!window.confirm(form.getAttribute("data-msg-waiting") || "")) event.preventDefault();
+  });
+
   function edited(event) {
     var form = event.target && event.target.form;
     if (form && form.hasAttribute("data-offline-form")) dirty = true;

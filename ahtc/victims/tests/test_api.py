@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ahtc.accounts.models import Organisation, User
+from ahtc.api.services import api_token_create
 from ahtc.victims import services as s
 from ahtc.victims.models import ProtectionRecord, Referral, ServiceType
 
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def api(user: User) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_create(user=user, name="tests", by=None)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     client.cookies["ahtc_lang"] = "en"
     return client
 

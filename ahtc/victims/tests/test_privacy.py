@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from ahtc.accounts.models import Organisation, User
 from ahtc.cases.models import Case
-from ahtc.core.models import AuditAction, AuditEvent
+from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
 from ahtc.geography.models import Area
 from ahtc.people.models import IdentifierKind, Person
 from ahtc.people.services import identifier_add
@@ -134,7 +134,7 @@ class TestExport:
         assert PHONE_DIGITS in rows[1][-1]
         assert ADDRESS not in text
         assert PLACE not in text
-        event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+        event = AuditEvent.objects.get(action=AuditAction.EXPORT, outcome=AuditOutcome.ALLOWED)
         assert event.reason.startswith("victim list csv WITH IDENTITIES, 1 rows (court order")
         assert victim.number in event.reason
         assert_absent(event.reason, "the audit reason")

@@ -20,15 +20,27 @@ class Command(BaseCommand):
             if not names:
                 continue
             done = 0
-            # Read the raw ciphertext (values()) so nothing is decrypted into memory.
-            rows = model._default_manager.values_list("pk", *names)
             with transaction.atomic():
-                for pk, *tokens in rows.iterator():
+                for pk, *tokens in _read_raw(model, names):
                     fresh = {n: rotate_str(t) for n, t in zip(names, tokens, strict=True) if t}
                     if fresh:
                         _write_raw(model, pk, fresh)
                         done += 1
             self.stdout.write(f"{model._meta.label}: {done} rows re-encrypted")
+
+
+def _read_raw(model: Any, columns: list[str]) -> list[tuple[Any, ...]]:
+    """The stored ciphertext, read with SQL: the ORM would decrypt it (the
+    fields' from_db_value), and rotation must see the tokens themselves."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pk_col = quote(model._meta.pk.column)
+    cols = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {pk_col}, {cols} FROM {table} ORDER BY {pk_col}")  # noqa: S608
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _write_raw(model: Any, pk: Any, values: dict[str, str]) -> None:
