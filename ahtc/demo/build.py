@@ -95,6 +95,12 @@ def build_victims(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_safeguards(ctx: DemoContext) -> None:
+    from ahtc.demo.safeguards import build_safeguards as build
+
+    build(ctx)
+
+
 BUILDERS: list[Callable[[DemoContext], None]] = [
     build_areas,
     build_organisations,
@@ -103,6 +109,7 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     build_content,
     build_cases,
     build_victims,
+    build_safeguards,
 ]
 
 

@@ -73,3 +73,18 @@ def test_demo_has_a_year_of_reports_across_categories_channels_and_threads():
     assert first is not None
     assert last is not None
     assert (last.created_at - first.created_at).days >= 330
+
+
+@pytest.mark.django_db
+def test_demo_shows_the_safeguards():
+    from ahtc.api.models import ApiToken
+    from ahtc.portal.models import Tip
+    from ahtc.victims.models import IdentityRelease
+
+    demo_build()
+    demo_build()  # idempotent
+    assert Tip.objects.filter(held_for_review=True).count() == 2
+    release = IdentityRelease.objects.get()
+    assert release.decided_at is None
+    assert release.record.identity_withheld
+    assert ApiToken.objects.filter(user__username="fia_liaison").count() == 1
