@@ -310,15 +310,22 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("AHTC_MEDIA_ROOT", VAR_DIR / "media"))
 # One cache shared by every process and app server: used proof-of-work
 # challenges and per-minute budgets must be seen by all of them (a per-process
-# cache let a solved challenge be replayed on another worker). The database
-# cache needs no other server; `ahtc migrate` creates its table.
+# cache let a solved challenge be replayed on another worker). Redis when
+# REDIS_URL is set (production: atomic counters, no load on the database);
+# otherwise the database cache, which needs no other server (`ahtc migrate`
+# creates its table).
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "ahtc_cache",
-        # Used challenges must not be culled before they expire.
-        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2_000_000)},
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ahtc_cache",
+            # Used challenges must not be culled before they expire.
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 2_000_000)},
+        }
+    )
 }
 
 # Uploads are held in memory within each view's limits and never written to

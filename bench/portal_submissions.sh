@@ -2,10 +2,13 @@
 # Sustained citizen-report submissions against PostgreSQL through gunicorn on
 # 127.0.0.1, with a baseline (one-row insert through the same stack) measured
 # in the same run. Needs: PostgreSQL server binaries, wrk (apt-get install wrk).
-#   bench/portal_submissions.sh [CONNECTIONS] [SECONDS]
+#   bench/portal_submissions.sh [CONNECTIONS] [SECONDS] [db|redis]
+# The third argument picks the shared cache (budgets, used proofs of work):
+# the database cache (default, no other server) or a throw-away redis-server
+# on 127.0.0.1 (Debian's redis-server), as in production.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CONNS="${1:-32}"; SECS="${2:-20}"; PORT=8190; PG_PORT=54339
+CONNS="${1:-32}"; SECS="${2:-20}"; CACHE="${3:-db}"; PORT=8190; PG_PORT=54339; REDIS_PORT=63799
 PY=.venv/bin/python
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 PG_DIR="$(mktemp -d -t ahtc-bench-pg.XXXXXX)"; chown postgres "$PG_DIR"
@@ -13,11 +16,18 @@ su postgres -s /bin/sh -c "$PG_BIN/initdb -D $PG_DIR/data -A trust -U postgres -
 su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200' -l $PG_DIR/log -w start >/dev/null"
 cleanup() {
   [ -n "${GUNICORN_PID:-}" ] && kill "$GUNICORN_PID" 2>/dev/null || true
+  [ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID" 2>/dev/null || true
   su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 su postgres -s /bin/sh -c "$PG_BIN/createdb -h 127.0.0.1 -p $PG_PORT ahtc_bench"
 export SUBMISSIONS_PER_MINUTE_UNVERIFIED=1000000 DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/ahtc_bench" DATABASE_CONN_MAX_AGE=600 AHTC_BENCH=yes AHTC_VAR_DIR="$PG_DIR/var"
+if [ "$CACHE" = redis ]; then
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
+  REDIS_PID=$!
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
 $PY manage.py migrate -v0
 .venv/bin/ahtc areas import punjab >/dev/null
 WORKERS=$(( $(nproc) * 2 ))
@@ -32,7 +42,7 @@ HDR=(-H "Content-Type: application/x-www-form-urlencoded" -H "Cookie: csrftoken=
 
 count_rows() { su postgres -s /bin/sh -c "$PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -d ahtc_bench -tAc \"$1\""; }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB; gunicorn workers: $WORKERS; connections: $CONNS; ${SECS}s each"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB; gunicorn workers: $WORKERS; connections: $CONNS; ${SECS}s each; cache: $CACHE"
 wrk -t2 -c"$CONNS" -d3s -s bench/submit.lua "${HDR[@]}" "http://127.0.0.1:$PORT" -- "$CSRF_FORM" /report/ submit warm >/dev/null  # warm-up
 sleep 2  # let the warm-up requests still in flight land before counting
 BEFORE=$(count_rows "select count(*) from portal_tip")

@@ -30,7 +30,7 @@ from ahtc.core.ratelimit import minute_count, within_minute_budget
 
 CHALLENGE_MAX_AGE = 2 * 60 * 60
 MAX_EXTRA_BITS = 8
-ARRIVALS = "portal-arrivals"
+BUDGETS = ("submissions-verified", "submissions-unverified")
 
 
 def _sign(body: str) -> str:
@@ -41,7 +41,7 @@ def current_bits() -> int:
     """The base difficulty, plus one bit each time this minute's arrivals
     double past `POW_LOAD_STEP`."""
     base: int = settings.AHTC_POW_BITS
-    arrivals = minute_count(ARRIVALS)
+    arrivals = sum(minute_count(name) for name in BUDGETS)
     step = max(settings.AHTC_POW_LOAD_STEP, 1)
     extra = 0
     while arrivals >= step and extra < MAX_EXTRA_BITS:
@@ -97,18 +97,10 @@ def challenge_verify(challenge: str, nonce: str) -> bool:
     return bool(cache.add(f"portal:pow-used:{parts[3]}", 1, timeout=CHALLENGE_MAX_AGE))
 
 
-def arrival_count() -> None:
-    """Count one report arriving (raises the difficulty of new challenges)."""
-    within_minute_budget(ARRIVALS, limit=0)
-
-
 def submission_allowed(*, verified: bool) -> bool:
     """Verified reports within their budget go straight to the queue;
-    unverified ones past theirs are held for review (never refused)."""
+    unverified ones past theirs are held for review (never refused). Every
+    call counts one arrival, which is what raises the difficulty."""
     if verified:
-        return within_minute_budget(
-            "submissions-verified", settings.AHTC_SUBMISSIONS_PER_MINUTE_VERIFIED
-        )
-    return within_minute_budget(
-        "submissions-unverified", settings.AHTC_SUBMISSIONS_PER_MINUTE_UNVERIFIED
-    )
+        return within_minute_budget(BUDGETS[0], settings.AHTC_SUBMISSIONS_PER_MINUTE_VERIFIED)
+    return within_minute_budget(BUDGETS[1], settings.AHTC_SUBMISSIONS_PER_MINUTE_UNVERIFIED)

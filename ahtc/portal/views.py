@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from ahtc.core.ratelimit import within_minute_budget
 from ahtc.core.uploads import UploadLimits, accepts_files
 from ahtc.portal.antispam import (
-    arrival_count,
     challenge_bits,
     challenge_new,
     challenge_verify,
@@ -100,12 +99,11 @@ def _report_context(form: ReportForm) -> dict[str, Any]:
 def _held_for_review(data: dict[str, Any]) -> bool | None:
     """False: to the cell's queue. True: stored, held for review (over budget).
     None: not stored now (past even the held budget); the form comes back."""
-    if Tip.objects.filter(idempotency_hash=idempotency_hash(data["client_token"])).exists():
-        return False  # a retry of a stored report is always answered
-    arrival_count()
     verified = challenge_verify(data["pow_challenge"], data["pow_nonce"])
     if submission_allowed(verified=verified):
         return False
+    if Tip.objects.filter(idempotency_hash=idempotency_hash(data["client_token"])).exists():
+        return False  # a retry of a stored report is always answered
     if within_minute_budget("submissions-held", settings.AHTC_HELD_PER_MINUTE):
         return True
     return None

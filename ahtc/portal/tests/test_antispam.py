@@ -140,15 +140,15 @@ def test_used_challenges_are_seen_by_every_app_server(settings, monkeypatch):
 
 @pytest.mark.django_db
 def test_difficulty_rises_with_the_number_of_reports_arriving(settings):
-    from ahtc.portal.antispam import arrival_count, challenge_bits, current_bits
+    from ahtc.portal.antispam import challenge_bits, current_bits, submission_allowed
 
     settings.AHTC_POW_LOAD_STEP = 3
     assert current_bits() == 8
-    for _ in range(3):
-        arrival_count()
+    for verified in (True, False, False):
+        submission_allowed(verified=verified)
     assert current_bits() == 9
     for _ in range(3):
-        arrival_count()
+        submission_allowed(verified=False)
     assert current_bits() == 10
     challenge = challenge_new()
     assert challenge_bits(challenge) == 10
