@@ -194,7 +194,13 @@ def sign_in_records_purge(*, now: dt.datetime | None = None) -> int:
 
 
 def sign_in_records_purge_if_due() -> int | None:
-    """The purge, at most once an hour (so nothing depends on cron)."""
-    if not cache.add(SIGN_IN_PURGE_CACHE_KEY, True, timeout=SIGN_IN_PURGE_EVERY_SECONDS):
+    """The purge, at most once an hour (so nothing depends on cron). The time of
+    the last purge is kept as the value, not left to the key's expiry, so the
+    rule is the same whichever cache holds it. Two servers purging at once do
+    no harm: the purge is idempotent."""
+    now = timezone.now().timestamp()
+    last = cache.get(SIGN_IN_PURGE_CACHE_KEY)
+    if isinstance(last, float) and 0 <= now - last < SIGN_IN_PURGE_EVERY_SECONDS:
         return None
+    cache.set(SIGN_IN_PURGE_CACHE_KEY, now, timeout=2 * SIGN_IN_PURGE_EVERY_SECONDS)
     return sign_in_records_purge()

@@ -464,19 +464,21 @@ def photo_upload(request: HttpRequest, number: str) -> HttpResponse:
 
 @staff_view(Perm.VIEW_WORKSPACE)
 def photo_download(request: HttpRequest, number: str) -> HttpResponse:
-    from ahtc.portal.files import download_response
+    from ahtc.portal.files import deliver
 
     record = record_for_user(request.user, number)
     if not record_access(request.user, record).identity or not record.photo_name:
         raise Http404
-    audit_record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
+    # Scanned again before delivery, like every stored file; audited either way.
+    return deliver(
+        request,
         target=record,
+        stored_name=record.photo_name,
+        kind="jpeg",
+        name=record.number,
         area_code=record.district.code,
         reason="photo downloaded",
     )
-    return download_response(record.photo_name, kind="jpeg", name=record.number)
 
 
 @staff_view(Perm.VIEW_WORKSPACE)

@@ -66,3 +66,27 @@ def test_providers_and_other_districts_never_get_the_photo(
             client.get(reverse("cell:victim_photo_file", args=[record.number])).status_code == 404
         )
         client.logout()
+
+
+def test_photo_found_infected_at_download_is_held_not_delivered(
+    login_as: Callable[[User], Client],
+    record: ProtectionRecord,
+    officer_mbdin: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ahtc.core.models import AuditOutcome
+    from ahtc.core.scan import ScanResult
+
+    client = login_as(officer_mbdin)
+    upload = SimpleUploadedFile("face.png", png(), content_type="image/png")
+    client.post(reverse("cell:victim_photo", args=[record.number]), {"photo": upload})
+    # A signature published after the upload now matches the stored photo.
+    monkeypatch.setattr(
+        "ahtc.portal.files.scan_bytes", lambda data: ScanResult.infected("Test.Sig")
+    )
+    download = client.get(reverse("cell:victim_photo_file", args=[record.number]))
+    assert download.status_code == 403
+    assert not download.content.startswith(b"\xff\xd8")
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, outcome=AuditOutcome.REFUSED, object_id=str(record.pk)
+    ).exists()
