@@ -417,7 +417,7 @@ AHTC_HELD_PER_MINUTE = envint("HELD_PER_MINUTE", 3000)
 AHTC_POW_LOAD_STEP = envint("POW_LOAD_STEP", 200)
 AHTC_RECEIPT_LOOKUPS_PER_MINUTE = envint("RECEIPT_LOOKUPS_PER_MINUTE", 300)
 # Look-ups that carry a solved proof of work draw on their own, larger budget.
-AHTC_RECEIPT_LOOKUPS_PER_MINUTE_VERIFIED = envint("RECEIPT_LOOKUPS_PER_MINUTE_VERIFIED", 6000)
+AHTC_RECEIPT_LOOKUPS_PER_MINUTE_VERIFIED = envint("RECEIPT_LOOKUPS_PER_MINUTE_VERIFIED", 1200)
 # Every receipt look-up takes at least this long, found or not, so timing
 # tells nothing about whether a code exists.
 AHTC_RECEIPT_MIN_SECONDS = float(os.environ.get("RECEIPT_MIN_SECONDS", "0.25"))
