@@ -9,6 +9,8 @@ ahtc legal import FILE | list [--on DATE]   the dated legal catalogue
 ahtc genkey | rotate-keys    field-encryption keys
 ahtc totp USERNAME           current code of a demo persona
 ahtc audit verify | export   check the audit log's hash chain; ship it as JSON lines
+ahtc backup [--output PATH]  encrypted archive of the database and stored files
+ahtc restore PATH            load an archive into an empty database
 ahtc manage ...              any Django management command
 """
 
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("genkey", help="print a new field-encryption key")
     sub.add_parser("rotate-keys", help="re-encrypt identity fields under the newest key")
-    for name in ("createuser", "areas", "legal", "totp", "manage"):
+    for name in ("createuser", "areas", "legal", "totp", "manage", "backup", "restore"):
         sub.add_parser(name, add_help=False)
     audit = sub.add_parser("audit", help="verify or export the audit log")
     audit.add_argument("action", choices=["verify", "export"])

@@ -8,6 +8,7 @@ keys, or with DEBUG on (see docs/operations.md for every variable).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -436,3 +437,22 @@ AHTC_CLAMD_PORT = envint("CLAMD_PORT", 3310)
 AHTC_CLAMD_TIMEOUT = envint("CLAMD_TIMEOUT", 10)
 if AHTC_CLAMD_SOCKET and AHTC_CLAMD_HOST:
     raise ImproperlyConfigured("set CLAMD_SOCKET or CLAMD_HOST, not both")
+
+# --- backups (issue 11) ---
+# `ahtc backup` encrypts its archive with this Fernet key (`ahtc genkey`), kept
+# apart from the archives and from FIELD_ENCRYPTION_KEYS (docs/operations.md,
+# "Backups"). Production has no default, and `ahtc backup` refuses to run
+# without it; development uses BACKUP_KEY from var/dev-secrets.json, or one
+# derived from that file's SECRET_KEY.
+_DEV_BACKUP_KEY = (
+    _DEV.get("BACKUP_KEY")
+    or base64.urlsafe_b64encode(
+        hashlib.sha256(b"ahtc-dev-backup-key:" + _DEV_SECRET_KEY.encode()).digest()
+    ).decode()
+)
+AHTC_BACKUP_KEY = os.environ.get("BACKUP_KEY", "" if PRODUCTION else _DEV_BACKUP_KEY)
+if AHTC_BACKUP_KEY and (
+    AHTC_BACKUP_KEY in FIELD_ENCRYPTION_KEYS
+    or (PRODUCTION and AHTC_BACKUP_KEY in {*_DEV.values(), _DEV_BACKUP_KEY})
+):
+    raise ImproperlyConfigured("BACKUP_KEY must be a key of its own (make one with `ahtc genkey`)")
