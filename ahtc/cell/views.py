@@ -56,7 +56,22 @@ def home(request: HttpRequest) -> HttpResponse:
         context["refused_recent"] = (
             _audit_for_user(user).filter(outcome=AuditOutcome.REFUSED).count()
         )
+    context.update(_waiting_safeguards(user, scope))
     return render(request, "cell/home.html", context)
+
+
+def _waiting_safeguards(user: Any, scope: Any) -> dict[str, int]:
+    """Work the safeguards leave for this user: identity releases to decide
+    (cell heads) and reports held for review (those who triage)."""
+    from ahtc.portal.models import TipStatus
+    from ahtc.portal.selectors import tips_for_user
+    from ahtc.victims.selectors import pending_releases_to_decide
+
+    waiting = {"releases_waiting": len(pending_releases_to_decide(user))}
+    if scope.has_perm_anywhere(Perm.TRIAGE_TIPS):
+        held = tips_for_user(user).filter(held_for_review=True, status=TipStatus.NEW)
+        waiting["held_waiting"] = held.count()
+    return waiting
 
 
 @staff_view(Perm.VIEW_AREA)

@@ -112,6 +112,8 @@ def _delete_files(names: list[str]) -> None:
 def tip_files_complete(*, tip: Tip, files: list[CleanFile]) -> list[TipAttachment]:
     """Attach the files of a retried submission that the stored report lacks
     (compared by content hash), so a retry completes a partial report."""
+    if not files:
+        return []  # the usual retry: nothing to compare, no query
     have = set(tip.attachments.filter(message=None).values_list("sha256", flat=True))
     added = []
     for clean in files:

@@ -1,5 +1,5 @@
 """`ahtc backup` and `ahtc restore`: an encrypted archive that restores whole
-into an empty instance, and refuses clearly when it cannot (ahtc/core/backup.py)."""
+into an empty instance, and refuses clearly when it cannot (ahtc/core/backup/)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Write an encrypted archive of the database and the stored files
-(ahtc/core/backup.py; docs/operations.md, "Backups")."""
+(ahtc/core/backup/; docs/operations.md, "Backups")."""
 
 from __future__ import annotations
 

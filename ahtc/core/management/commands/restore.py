@@ -1,5 +1,5 @@
 """Load an `ahtc backup` archive into an empty database and MEDIA_ROOT
-(ahtc/core/backup.py; docs/operations.md, "Backups")."""
+(ahtc/core/backup/; docs/operations.md, "Backups")."""
 
 from __future__ import annotations
 
