@@ -143,6 +143,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "ahtc.core",
     "ahtc.geography",
     "ahtc.accounts",
@@ -152,6 +154,8 @@ INSTALLED_APPS = [
     "ahtc.api",
     "ahtc.portal",
     "ahtc.cell",
+    "ahtc.jobs",
+    "ahtc.onboarding",
     "ahtc.demo",
 ]
 
@@ -456,3 +460,9 @@ if AHTC_BACKUP_KEY and (
     or (PRODUCTION and AHTC_BACKUP_KEY in {*_DEV.values(), _DEV_BACKUP_KEY})
 ):
     raise ImproperlyConfigured("BACKUP_KEY must be a key of its own (make one with `ahtc genkey`)")
+
+# --- background jobs (issue 11; ahtc/jobs) ---
+
+# --- file storage (issue 11; ahtc/core/storage.py) ---
+
+# --- database replica and scale-out (issue 11; ahtc/core/dbrouter.py) ---
