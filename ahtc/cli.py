@@ -1,9 +1,16 @@
 """The `ahtc` command: the common operations in one place.
 
-ahtc serve [--port 8000]     start the server on 127.0.0.1
+ahtc serve [--port 8000]     start the server (--production: gunicorn; --host, --workers)
 ahtc demo                    migrate, load the demo data, print sign-ins
 ahtc migrate                 apply database migrations
 ahtc createuser NAME ...     create a staff user with a role
+ahtc orgs list|create|update|deactivate|reactivate
+                             organisations (docs/administration.md)
+ahtc users list|create|grant|revoke|disable|enable|reset-password|
+           enrolment-code|sessions|end-sessions
+                             staff accounts, roles and sessions (docs/administration.md)
+ahtc districts onboard CODE... | --all [--province CODE] | list | live CODE
+                             set up districts; the rollout register (docs/onboarding.md)
 ahtc areas import FILE       load an area hierarchy from CSV
 ahtc legal import FILE | list [--on DATE]   the dated legal catalogue
 ahtc genkey | rotate-keys    field-encryption keys
@@ -11,14 +18,18 @@ ahtc totp USERNAME           current code of a demo persona
 ahtc audit verify | export   check the audit log's hash chain; ship it as JSON lines
 ahtc backup [--output PATH]  encrypted archive of the database and stored files
 ahtc restore PATH            load an archive into an empty database
+ahtc storage migrate --to s3|filesystem   move stored files (docs/storage.md)
+ahtc worker [--once]         run background jobs and the scheduled ones (docs/jobs.md)
 ahtc manage ...              any Django management command
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 
 
 def _django() -> None:
@@ -40,18 +51,41 @@ def _call(name: str, *args: str) -> None:
     call_command(name, *args)
 
 
-def _serve(port: int, production: bool) -> None:
+def _serve(port: int, production: bool, host: str = "127.0.0.1", workers: int = 0) -> None:
     from django.core.management import execute_from_command_line
 
     if production:
         import subprocess
 
-        workers = str(max(2, (os.cpu_count() or 1) * 2))
+        count = str(workers or max(2, (os.cpu_count() or 1) * 2))
         gunicorn = [sys.executable, "-m", "gunicorn", "ahtc.wsgi:application"]
-        subprocess.run([*gunicorn, "-b", f"127.0.0.1:{port}", "-w", workers], check=True)  # noqa: S603
+        subprocess.run([*gunicorn, "-b", f"{host}:{port}", "-w", count], check=True)  # noqa: S603
         return
     _call("collectstatic", "--noinput", "-v", "0")
     execute_from_command_line(["ahtc", "runserver", f"127.0.0.1:{port}", "--noreload"])
+
+
+@contextlib.contextmanager
+def _worker_beside() -> Iterator[None]:
+    """`ahtc demo --serve`: a job worker runs as a child process beside the
+    server and is stopped when the server stops (Ctrl+C or SIGTERM)."""
+    import signal
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-m", "ahtc.cli", "worker"])
+    previous = signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        try:  # Ctrl+C reached the child too: let it finish its job
+            child.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            child.terminate()
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,25 +96,33 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="start the server on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--production", action="store_true", help="gunicorn instead of runserver")
+    # A container or a private network needs another address (deploy/compose.yaml).
+    serve.add_argument("--host", default="127.0.0.1", help="with --production: address to bind")
+    serve.add_argument("--workers", type=int, default=0, help="with --production: default 2/core")
     demo = sub.add_parser("demo", help="migrate and load the demo data")
     demo.add_argument("--serve", action="store_true", help="then start the server")
     demo.add_argument("--port", type=int, default=8000)
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("genkey", help="print a new field-encryption key")
     sub.add_parser("rotate-keys", help="re-encrypt identity fields under the newest key")
-    for name in ("createuser", "areas", "legal", "totp", "manage", "backup", "restore"):
+    for name in ("createuser", "areas", "legal", "totp", "manage", "backup", "restore", "worker"):
+        sub.add_parser(name, add_help=False)
+    for name in ("orgs", "users"):  # administration, passed to the commands of the same name
+        sub.add_parser(name, add_help=False)
+    for name in ("districts", "storage"):  # onboarding; moving stored files
         sub.add_parser(name, add_help=False)
     audit = sub.add_parser("audit", help="verify or export the audit log")
     audit.add_argument("action", choices=["verify", "export"])
     args, rest = parser.parse_known_args(argv)
     _django()
     if args.command == "serve":
-        _serve(args.port, args.production)
+        _serve(args.port, args.production, host=args.host, workers=args.workers)
     elif args.command == "demo":
         _call("migrate", "--noinput", "-v", "0")
         _call("demo", "--base-url", f"http://127.0.0.1:{args.port}")
         if args.serve:
-            _serve(args.port, production=False)
+            with _worker_beside():
+                _serve(args.port, production=False)
     elif args.command == "migrate":
         _call("migrate", "--noinput")
     elif args.command == "rotate-keys":

@@ -268,6 +268,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ahtc.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Codes typed at sign-in and enrolment are masked in the stored attempts (issue 11).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "enrolment_code"]
 # security.W003 looks for Django's CSRF middleware by its exact path; ours is a
 # subclass that adds the no-referrer handling (core/csrf.py), and a test
 # asserts it stays installed.
@@ -462,7 +464,76 @@ if AHTC_BACKUP_KEY and (
     raise ImproperlyConfigured("BACKUP_KEY must be a key of its own (make one with `ahtc genkey`)")
 
 # --- background jobs (issue 11; ahtc/jobs) ---
+# Tasks are rows in the database (django-tasks' database backend), run by
+# `ahtc worker`; the same code runs on SQLite and PostgreSQL. docs/jobs.md says
+# how to move to an RQ/Redis backend for many workers.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A worker writes its heartbeat this often while it lives (also mid-task); a
+# running task whose worker has been silent for JOBS_WORKER_STALE_SECONDS is
+# put back in the queue by the next worker to start.
+AHTC_JOBS_HEARTBEAT_SECONDS = envint("JOBS_HEARTBEAT_SECONDS", 15)
+AHTC_JOBS_WORKER_STALE_SECONDS = envint("JOBS_WORKER_STALE_SECONDS", 90)
+# A task interrupted this many times (it may be what kills the worker) fails.
+AHTC_JOBS_MAX_ATTEMPTS = envint("JOBS_MAX_ATTEMPTS", 3)
+# Export files (encrypted, under MEDIA_ROOT/exports) are deleted after this.
+AHTC_JOBS_FILE_HOURS = envint("JOBS_FILE_HOURS", 24)
+# Finished job records (progress, errors) are kept this long, then deleted.
+AHTC_JOBS_KEEP_DAYS = envint("JOBS_KEEP_DAYS", 30)
+if AHTC_JOBS_WORKER_STALE_SECONDS < 2 * AHTC_JOBS_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "JOBS_WORKER_STALE_SECONDS must be at least twice JOBS_HEARTBEAT_SECONDS"
+    )
 
 # --- file storage (issue 11; ahtc/core/storage.py) ---
+# Stored files are encrypted on this server (FIELD_ENCRYPTION_KEYS) before they
+# are written: to MEDIA_ROOT (default) or, with AHTC_STORAGE=s3, to an
+# S3-compatible object store (MinIO, Ceph, AWS). Credentials come from the
+# usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables (docs/storage.md).
+AHTC_STORAGE = os.environ.get("AHTC_STORAGE", "filesystem").strip().lower()
+if AHTC_STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured(f"AHTC_STORAGE must be 'filesystem' or 's3', not {AHTC_STORAGE!r}")
+if AHTC_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("AHTC_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {  # type: ignore[dict-item]  # STORAGES above holds str values only
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # MinIO and most self-hosted stores want path-style addresses.
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+# Evidence (video) up to this size streams to storage; reporters' files keep
+# their 8 MB limit (portal/files.py).
+AHTC_MAX_EVIDENCE_BYTES = envint("MAX_EVIDENCE_BYTES", 2 * 1024**3)
 
 # --- database replica and scale-out (issue 11; ahtc/core/dbrouter.py) ---
+# A streaming read replica of the primary. Reads go to it only where code opts
+# in (dbrouter.read_replica / using_replica: dashboards, aggregates, exports);
+# everything else, every write and every migration stays on the primary.
+DATABASE_ROUTERS = ["ahtc.core.dbrouter.PrimaryReplicaRouter"]
+_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _REPLICA_URL:
+    from ahtc.core.dbrouter import replica_database
+
+    DATABASES["replica"] = replica_database(
+        _REPLICA_URL, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0)
+    )
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be the same kind of database")
+
+# --- district onboarding (issue 11; ahtc/onboarding) ---
+# The Assembly's deadline for a cell in every district; the rollout register
+# shows progress against it.
+AHTC_ROLLOUT_DEADLINE = os.environ.get("ROLLOUT_DEADLINE", "2025-02-28")

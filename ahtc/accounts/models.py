@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +28,7 @@ class OrganisationKind(models.TextChoices):
     EOBI = "eobi", _("EOBI")
     NGO = "ngo", _("Non-governmental organisation")
     ASSEMBLY = "assembly", _("Assembly secretariat")
+    COMMITTEE = "committee", _("District vigilance committee")
 
 
 class Organisation(TimeStampedModel):
@@ -36,7 +41,17 @@ class Organisation(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="organisations",
     )
+    # Beyond its home `area`: e.g. an FIA circle covering districts of two divisions.
+    areas_served = models.ManyToManyField(
+        Area,
+        verbose_name=_("further areas served"),
+        blank=True,
+        related_name="organisations_serving",
+    )
     phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    contact_person = models.CharField(_("contact person or office"), max_length=150, blank=True)
+    email = models.EmailField(_("office email"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -92,6 +107,16 @@ class User(AbstractUser):
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def current(self, day: dt.date | None = None) -> RoleAssignmentQuerySet:
+        """Assignments in force on `day` (today): both dates are inclusive."""
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+
 class RoleAssignment(TimeStampedModel):
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
@@ -108,6 +133,10 @@ class RoleAssignment(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until (last day)"), null=True, blank=True)
+
+    objects: ClassVar[RoleAssignmentQuerySet] = RoleAssignmentQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("role assignment")
@@ -116,8 +145,114 @@ class RoleAssignment(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "area"], name="accounts_roleassignment_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="accounts_roleassignment_dates_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} - {self.area}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator gives a user for the first enrolment
+    of an authenticator (issue 11). Only its SHA-256 is stored; issuing a new
+    one voids the older ones."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="enrolment_codes"
+    )
+    code_hash = models.CharField(_("SHA-256 of the code"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["code_hash"], name="accounts_enrolmentcode_unique_hash")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class ResetStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for a second administrator")
+    APPROVED = "approved", _("approved")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class AuthenticatorReset(models.Model):
+    """A request to remove a user's lost authenticator. Four eyes (DESIGN.md):
+    one administrator asks, a different one approves within RESET_APPROVAL_HOURS."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="authenticator_resets"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ResetStatus.choices, default=ResetStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator reset")
+        verbose_name_plural = _("authenticator resets")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="pending"),
+                name="accounts_authenticatorreset_one_pending",
+            ),
+            # The requester may cancel their own request, never approve it.
+            models.CheckConstraint(
+                condition=~Q(status="approved") | ~Q(decided_by=F("requested_by")),
+                name="accounts_authenticatorreset_four_eyes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_status_display()})"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.requested_at + dt.timedelta(hours=RESET_APPROVAL_HOURS)
+
+    def is_open(self, now: dt.datetime | None = None) -> bool:
+        return self.status == ResetStatus.PENDING and self.expires_at > (now or timezone.now())
+
+
+RESET_APPROVAL_HOURS = 48

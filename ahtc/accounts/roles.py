@@ -151,3 +151,23 @@ def role_permissions(role: str) -> frozenset[Perm]:
 
 def role_allows_level(role: str, level: str) -> bool:
     return level in ROLES[Role(role)].levels
+
+
+# Who may grant what (issue 11). A user grants only roles they hold
+# themselves, in an area inside the one where they hold it; the provincial
+# administrator grants any role. The roles below may also be granted by the
+# holder of the key role, so that a cell head can staff the cell without
+# holding every post in it. An empty table leaves the strict rule.
+DELEGABLE: dict[Role, frozenset[Role]] = {
+    Role.CELL_HEAD: frozenset(
+        {Role.CELL_OFFICER, Role.INVESTIGATING_OFFICER, Role.HELPLINE, Role.ANALYST}
+    ),
+}
+
+
+def roles_grantable_by(held: set[str]) -> set[str]:
+    """The roles a holder of `held` (in one area) may grant there."""
+    grantable = set(held)
+    for role in held:
+        grantable |= {str(r) for r in DELEGABLE.get(Role(role), frozenset())}
+    return grantable

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ahtc.accounts.models import Organisation, RoleAssignment, User
-from ahtc.accounts.roles import Perm, Role, role_permissions
+from ahtc.accounts.models import (
+    RESET_APPROVAL_HOURS,
+    AuthenticatorReset,
+    Organisation,
+    ResetStatus,
+    RoleAssignment,
+    User,
+)
+from ahtc.accounts.roles import Perm, Role, role_permissions, roles_grantable_by
 from ahtc.core.access import get_scoped_or_404
 from ahtc.geography.models import Area, AreaLevel, AreaQuerySet
 
@@ -63,7 +71,8 @@ def user_scope(user: Any) -> Scope:
     cached: Scope | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    rows = RoleAssignment.objects.filter(user=user).select_related("area")
+    # One query; only assignments in force today (valid_from / valid_to).
+    rows = RoleAssignment.objects.current().filter(user=user).select_related("area")
     scope = Scope(
         grants=tuple(
             Grant(
@@ -98,11 +107,16 @@ def area_for_user(user: Any, code: str, perm: Perm = Perm.VIEW_AREA) -> Area:
 
 def organisations_for_user(user: Any) -> QuerySet[Organisation]:
     """Organisations serving the user's areas: inside them, or above them
-    (an FIA circle for a division serves each of its districts)."""
+    (an FIA circle for a division serves each of its districts), by their home
+    area or by one of their further `areas_served`. The served areas are
+    matched in a subquery, so rows are never repeated and counts stay right."""
     scope = user_scope(user)
     above = {code for path in scope.paths(Perm.VIEW_AREA) for code in path.split("/") if code}
-    return Organisation.objects.filter(
+    served = Organisation.areas_served.through.objects.filter(
         scope.q(Perm.VIEW_AREA, "area__path") | Q(area__code__in=above)
+    ).values("organisation_id")
+    return Organisation.objects.filter(
+        scope.q(Perm.VIEW_AREA, "area__path") | Q(area__code__in=above) | Q(pk__in=served)
     )
 
 
@@ -135,6 +149,10 @@ def _provincial_admin_paths(scope: Scope) -> list[str]:
     ]
 
 
+def is_provincial_administrator(user: Any) -> bool:
+    return bool(_provincial_admin_paths(user_scope(user)))
+
+
 def may_manage_user(user: Any, target: User) -> bool:
     return users_for_user(user).filter(pk=target.pk).exists()
 
@@ -163,10 +181,11 @@ def user_may_authenticate(user: Any) -> bool:
 
 
 def user_has_current_role(user: Any) -> bool:
-    """At least one known role held in an area that has not ended."""
+    """At least one known role, in force today, held in an area that has not ended."""
     today = timezone.localdate()
     return (
-        RoleAssignment.objects.filter(user=user, role__in=Role.values)
+        RoleAssignment.objects.current(today)
+        .filter(user=user, role__in=Role.values)
         .filter(Q(area__valid_to__isnull=True) | Q(area__valid_to__gt=today))
         .exists()
     )
@@ -195,3 +214,112 @@ def account_area_code(user: User | None) -> str:
 def account_for_username(username: str) -> User | None:
     """The account a sign-in names, as Django's backend finds it (exact match)."""
     return User.objects.filter(username=username).select_related("organisation__area").first()
+
+
+# --- administration (issue 11) ----------------------------------------------------------
+
+GRANT_LEVELS = (AreaLevel.PROVINCE, AreaLevel.DIVISION, AreaLevel.DISTRICT)
+EXPIRY_WARNING_DAYS = 14
+
+
+def may_manage_organisation(user: Any, organisation: Organisation) -> bool:
+    """Create, edit or deactivate organisations: reference data, for holders of
+    MANAGE_REFERENCE whose scope covers the organisation's home area."""
+    return user_scope(user).permits(Perm.MANAGE_REFERENCE, organisation.area)
+
+
+def reference_areas_for_user(user: Any) -> AreaQuerySet:
+    """Current areas (province to district) where `user` manages organisations."""
+    scope = user_scope(user)
+    return (
+        AreaQuerySet(Area)
+        .filter(scope.q(Perm.MANAGE_REFERENCE))
+        .current()
+        .filter(level__in=GRANT_LEVELS)
+        .order_by("path")
+    )
+
+
+def grant_areas_for_user(user: Any) -> AreaQuerySet:
+    """Current areas (province to district) where `user` may grant roles."""
+    scope = user_scope(user)
+    return (
+        AreaQuerySet(Area)
+        .filter(scope.q(Perm.MANAGE_USERS))
+        .current()
+        .filter(level__in=GRANT_LEVELS)
+        .order_by("path")
+    )
+
+
+def organisations_for_new_user(user: Any) -> QuerySet[Organisation]:
+    """Where `user` may create accounts: their own organisation, or any active
+    one in the province of a provincial administrator."""
+    scope = user_scope(user)
+    query = Q(pk__in=[])
+    own = getattr(user, "organisation", None)
+    if own is not None and scope.permits(Perm.MANAGE_USERS, own.area):
+        query |= Q(pk=own.pk)
+    for path in _provincial_admin_paths(scope):
+        query |= Q(area__path__startswith=path)
+    return Organisation.objects.filter(query, is_active=True).select_related("area")
+
+
+def grant_refusal(by: Any, target: User, role: str, area: Area) -> str:
+    """Why `by` may not grant or revoke `role` in `area` for `target`, or "".
+
+    Rules (issue 11): no one changes their own roles; only users one manages
+    (users_for_user); the provincial administrator grants any role in the
+    province; everyone else only inside their user-management scope, and only
+    a role they hold there themselves (or one it may delegate, roles.DELEGABLE).
+    """
+    if by.pk == target.pk:
+        return "own account"
+    if not may_manage_user(by, target):
+        return "outside the user's scope"
+    scope = user_scope(by)
+    if any(area.path.startswith(path) for path in _provincial_admin_paths(scope)):
+        return ""
+    if not scope.permits(Perm.MANAGE_USERS, area):
+        return "area outside the manager's scope"
+    held = {g.role for g in scope.grants if area.path.startswith(g.area_path)}
+    if role not in roles_grantable_by(held):
+        return "role not held by the manager"
+    return ""
+
+
+def resets_for_user(user: Any) -> QuerySet[AuthenticatorReset]:
+    """Authenticator resets of the users `user` manages."""
+    return AuthenticatorReset.objects.filter(user__in=users_for_user(user).values("pk"))
+
+
+def reset_for_user(user: Any, pk: Any) -> AuthenticatorReset:
+    return get_scoped_or_404(user=user, scoped=resets_for_user(user), pk=pk)
+
+
+def resets_waiting_for(user: Any, now: dt.datetime | None = None) -> QuerySet[AuthenticatorReset]:
+    """Open requests that `user` may approve: asked by someone else, under 48 hours old."""
+    since = (now or timezone.now()) - dt.timedelta(hours=RESET_APPROVAL_HOURS)
+    return (
+        resets_for_user(user)
+        .filter(status=ResetStatus.PENDING, requested_at__gt=since)
+        .exclude(requested_by=user)
+    )
+
+
+def administration_waiting(user: Any) -> dict[str, int]:
+    """Counts for the overview of those who manage users (three queries)."""
+    if not user_scope(user).has_perm_anywhere(Perm.MANAGE_USERS):
+        return {}
+    managed = users_for_user(user).values("pk")
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=EXPIRY_WARNING_DAYS)
+    return {
+        "resets_waiting": resets_waiting_for(user).count(),
+        "stranded_members": User.objects.filter(
+            pk__in=managed, is_active=True, organisation__is_active=False
+        ).count(),
+        "roles_expiring": RoleAssignment.objects.filter(
+            user__in=managed, valid_to__gte=today, valid_to__lte=soon
+        ).count(),
+    }

@@ -1,7 +1,9 @@
 """Exports: the case list (CSV, XLSX) without identities, and the case summary PDF.
 
 Every export is audited with the number of rows, never their content, and
-every refused export with its kind and why (`export_refused`). The
+every refused export with its kind and why (`export_refused`). The case list
+is made by a background job (ahtc/jobs/exports.py) and audited when its file
+is downloaded. The
 PDF shows pseudonyms unless the user may see identities, asked for them, and
 the case is not marked identity-withheld.
 """
@@ -17,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ahtc.cases.countries import COUNTRY_NAMES
 from ahtc.cases.models import PROTECTED_ROLES, SUSPECT_ROLES, Case, VerdictOutcome
@@ -24,6 +27,7 @@ from ahtc.cases.selectors import CaseAccess
 from ahtc.cases.services import case_route
 from ahtc.core.audit import audit_export_refused, audit_record
 from ahtc.core.models import AuditAction
+from ahtc.jobs.files import ExportFile, Progress
 
 COLUMNS = [
     ("reference", "reference"),
@@ -144,8 +148,14 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def case_list_export(*, user: Any, cases: QuerySet[Case], fmt: str) -> HttpResponse:
+def case_list_file(
+    *, cases: QuerySet[Case], fmt: str, progress: Progress | None = None
+) -> ExportFile:
+    """The case list as CSV or XLSX (made by a background job, ahtc/jobs);
+    its download writes the export audit row with `reason`."""
     rows = export_rows(cases)
+    if progress:
+        progress(0.6, _("Writing the file"))
     header = [name for name, _key in COLUMNS]
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
@@ -158,25 +168,22 @@ def case_list_export(*, user: Any, cases: QuerySet[Case], fmt: str) -> HttpRespo
             sheet.append([safe_cell(v) for v in row])
         buffer = io.BytesIO()
         book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        content = buffer.getvalue()
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         text = io.StringIO()
         writer = csv.writer(text)
         writer.writerow(header)
         writer.writerows([[safe_cell(v) for v in row] for row in rows])
-        response = HttpResponse(text.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    audit_record(
-        actor=user,
-        action=AuditAction.EXPORT,
+        content = text.getvalue().encode("utf-8-sig")
+        content_type = "text/csv"
+    return ExportFile(
+        content=content,
+        filename=f"cases-{stamp}.{fmt}",
+        content_type=content_type,
         object_type="cases.case",
         reason=f"case list {fmt}, {len(rows)} rows, no identities",
     )
-    return response
 
 
 def case_summary_pdf(

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.accounts.models import Organisation, User
@@ -424,15 +426,46 @@ class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     holder = forms.CharField(label=_("Held by"), max_length=200)
+    # Last in the form, so every field typed above it has arrived when a file
+    # that is too large is refused (core/uploads.py).
     file = forms.FileField(
-        label=_("File (optional, up to 8 MB)"),
         required=False,
         help_text=_(
-            "A photo (JPEG, PNG, WebP), PDF or voice note, checked for viruses. Stored "
-            "encrypted, byte for byte; its SHA-256 is recorded."
+            "A photo (JPEG, PNG, WebP), PDF, voice note or video, checked for viruses. "
+            "Stored encrypted, byte for byte; its SHA-256 is recorded."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf,audio/*"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.AHTC_MAX_EVIDENCE_BYTES)
+        field = self.fields["file"]
+        field.label = _("File (optional, up to %(limit)s)") % {"limit": limit}
+        # static/ahtc/files.js checks the size before anything is sent.
+        field.widget = forms.ClearableFileInput(
+            attrs={
+                "accept": "image/*,application/pdf,audio/*,video/*",
+                "data-max-bytes": settings.AHTC_MAX_EVIDENCE_BYTES,
+                "data-max-files": 1,
+                "data-msg-too-large": self._too_large(),
+            }
+        )
+
+    def _too_large(self) -> str:
+        limit = filesizeformat(settings.AHTC_MAX_EVIDENCE_BYTES)
+        return str(
+            _(
+                "The file is larger than %(limit)s, so it was not kept. Choose a smaller "
+                "file, or save without it; nothing you typed is lost."
+            )
+            % {"limit": limit}
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and getattr(upload, "complete", True) is False:
+            raise forms.ValidationError(self._too_large())
+        return upload
 
 
 class CustodyForm(forms.Form):

@@ -585,7 +585,8 @@ class Evidence(TimeStampedModel):
     description = EncryptedTextField(_("description"))
     stored_name = models.CharField(max_length=64, blank=True, editable=False)
     content_type = models.CharField(max_length=50, blank=True, editable=False)
-    size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Up to AHTC_MAX_EVIDENCE_BYTES (2 GiB), past a 32-bit integer.
+    size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     # Evidence is stored byte for byte, so both hashes are of the bytes as
     # received; original_sha256 is kept alongside as on citizens' files.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)

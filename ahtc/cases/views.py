@@ -13,15 +13,16 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ahtc.accounts.decorators import refused, refused_if, staff_view
-from ahtc.accounts.models import Organisation, OrganisationKind, User
+from ahtc.accounts.models import Organisation, OrganisationKind, RoleAssignment, User
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import districts_for_user, organisations_for_user, user_scope
 from ahtc.cases import forms as f
@@ -52,7 +53,6 @@ from ahtc.cases.selectors import (
     case_access,
     case_for_user,
     cases_for_user,
-    exportable_cases_q,
     hearings_due_for_user,
     managed_cases_q,
     tasks_due_for_user,
@@ -60,12 +60,12 @@ from ahtc.cases.selectors import (
 from ahtc.core.access import get_scoped_or_404
 from ahtc.core.audit import audit_export_refused, audit_record
 from ahtc.core.models import AuditAction
+from ahtc.core.uploads import SealedUpload, accepts_files, evidence_limits
 from ahtc.geography.models import PoliceStation
 from ahtc.people.models import IdentifierKind, Person
 from ahtc.people.normalise import IdentifierError
 from ahtc.people.services import people_with_identifier, person_create
 from ahtc.portal.selectors import tips_for_user
-from ahtc.portal.views import limited_upload
 
 CASE_WORK = Perm.VIEW_WORKSPACE
 
@@ -156,7 +156,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = f.CaseFilter(params)
     rows = _filtered_cases(user, form)
     if export in {"csv", "xlsx"}:
-        from ahtc.cases.exports import case_list_export
+        from ahtc.jobs.exports import case_list_export_start
 
         if not scope.has_perm_anywhere(Perm.EXPORT):
             return export_refused(
@@ -165,7 +165,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 why=f"lacks permission {Perm.EXPORT}",
                 object_type="cases.case",
             )
-        return case_list_export(user=user, cases=rows.filter(exportable_cases_q(user)), fmt=export)
+        # Made by a background job; its page shows progress, then the download.
+        filters = params.copy()
+        for name in ("export", "page"):
+            filters.pop(name, None)
+        return redirect(case_list_export_start(user=user, query=filters.urlencode(), fmt=export))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = urlencode([(k, v) for k, v in params.items() if k not in {"page", "export"} and v])
     pending = (
@@ -389,17 +393,11 @@ def _post(request: HttpRequest) -> tuple[Any, Any]:
 def _staff_in(case: Case, perms: tuple[Perm, ...]) -> QuerySet[User]:
     """Active users holding one of `perms` in an area that covers the district."""
     covering = [code for code in case.district.path.split("/") if code]
-    return (
-        User.objects.filter(
-            is_active=True,
-            role_assignments__area__code__in=covering,
-            role_assignments__role__in=[
-                r for r, spec in _role_specs().items() if spec.permissions & set(perms)
-            ],
-        )
-        .distinct()
-        .order_by("username")
+    held = RoleAssignment.objects.current().filter(
+        area__code__in=covering,
+        role__in=[r for r, spec in _role_specs().items() if spec.permissions & set(perms)],
     )
+    return User.objects.filter(is_active=True, pk__in=held.values("user_id")).order_by("username")
 
 
 def _role_specs() -> dict[Any, Any]:
@@ -914,18 +912,24 @@ def case_for_user_or_none(user: Any, case: Case) -> Case | None:
     return cases_for_user(user).filter(pk=case.pk).first()
 
 
-@limited_upload
+@never_cache
+@accepts_files(evidence_limits)
 @staff_view(CASE_WORK)
 def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
+    """The file is sealed to storage while it arrives (core/uploads.py); it is
+    deleted after the request unless the service claims it for a row."""
+
     def handle(case: Case, d: dict[str, Any], a: CaseAccess, r: HttpRequest) -> Any:
         upload = d.get("file")
+        sealed = upload if isinstance(upload, SealedUpload) else None
         return s.evidence_add(
             case=case,
             by=r.user,
             kind=d["kind"],
             description=d["description"],
             holder=d["holder"],
-            data=_read_limited(upload) if upload else None,
+            upload=sealed,
+            data=bytes(upload.read()) if upload and not sealed else None,
         )
 
     return _action(
@@ -939,14 +943,6 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
         done=_("Evidence added; custody starts with you."),
         extra={"multipart": True},
     )
-
-
-def _read_limited(upload: Any) -> bytes:
-    from ahtc.portal.files import MAX_FILE_BYTES
-
-    if upload.size is None or upload.size > MAX_FILE_BYTES:
-        raise s.CaseError(_("Each file must be smaller than 8 MB."))
-    return bytes(upload.read())
 
 
 @staff_view(CASE_WORK)
@@ -967,10 +963,12 @@ def custody_add(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(CASE_WORK)
-def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    """Scanned again before delivery: an infected file is held (portal/files.py)."""
-    from ahtc.portal.files import deliver
+# staff_view is typed for HttpResponse; a streamed download is not one.
+@staff_view(CASE_WORK)  # type: ignore[arg-type]
+def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResponseBase:
+    """Scanned again before delivery: an infected file is held (portal/files.py).
+    Streamed: a 2 GB video is never held in memory."""
+    from ahtc.portal.files import deliver_stream
 
     case, access = _load(request, reference)
     if not access.manage:
@@ -978,12 +976,13 @@ def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResp
     evidence = _in_case(request, Evidence, pk, case=case)
     if not evidence.stored_name:
         raise Http404
-    return deliver(
+    return deliver_stream(
         request,
         target=evidence,
         stored_name=evidence.stored_name,
         kind=evidence.content_type,
         name=f"{case.reference}-E{evidence.number}",
+        size=evidence.size,
         area_code=case.district.code,
         reason="evidence file downloaded",
     )

@@ -48,7 +48,14 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Organisations"), "cell:organisations", Perm.VIEW_AREA),
     NavItem(_("Users and roles"), "cell:users", Perm.MANAGE_USERS),
     NavItem(_("Import areas"), "cell:area_import", Perm.MANAGE_REFERENCE),
+    NavItem(
+        _("Districts and rollout"),
+        "cell:onboarding:register",
+        Perm.VIEW_WORKSPACE,
+        (Perm.MANAGE_REFERENCE, Perm.VIEW_AGGREGATES),
+    ),
     NavItem(_("Audit log"), "cell:audit", Perm.VIEW_AUDIT),
+    NavItem(_("My exports"), "cell:jobs:list", Perm.EXPORT),
 ]
 
 

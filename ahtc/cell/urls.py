@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from ahtc.cases import views as cases
+from ahtc.cell import admin_views as admin
+from ahtc.cell import user_views as people
 from ahtc.cell import views
 from ahtc.portal import content_views as content
 from ahtc.portal import staff_views as intake
@@ -129,13 +131,45 @@ urlpatterns = [
     path("content/pages/<int:pk>/", content.page_edit, name="page_edit"),
     path("content/helplines/new/", content.helpline_edit, name="helpline_new"),
     path("content/helplines/<int:pk>/", content.helpline_edit, name="helpline_edit"),
-    path("organisations/", views.organisations, name="organisations"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
-    path("users/", views.users, name="users"),
-    path("users/<int:pk>/disable/", views.user_disable_view, name="user_disable"),
+    path("organisations/", admin.organisations, name="organisations"),
+    path("organisations/new/", admin.organisation_new, name="organisation_new"),
+    path("organisations/<int:pk>/", admin.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/edit/", admin.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/deactivate/",
+        admin.organisation_status,
+        {"action": "deactivate"},
+        name="organisation_deactivate",
+    ),
+    path(
+        "organisations/<int:pk>/reactivate/",
+        admin.organisation_status,
+        {"action": "reactivate"},
+        name="organisation_reactivate",
+    ),
+    path("users/", people.users, name="users"),
+    path("users/new/", people.user_new, name="user_new"),
+    path("users/resets/", people.resets, name="resets"),
+    path("users/resets/<int:pk>/", people.reset_decide, name="reset_decide"),
+    path("users/<int:pk>/", people.user_detail, name="user"),
+    path("users/<int:pk>/edit/", people.user_edit, name="user_edit"),
+    path("users/<int:pk>/roles/", people.role_add, name="user_role_add"),
+    path(
+        "users/<int:pk>/roles/<int:assignment_pk>/revoke/",
+        people.role_remove,
+        name="user_role_revoke",
+    ),
+    path("users/<int:pk>/disable/", people.user_disable_view, name="user_disable"),
+    path("users/<int:pk>/enable/", people.user_enable_view, name="user_enable"),
+    path("users/<int:pk>/password/", people.user_password, name="user_password"),
+    path("users/<int:pk>/sessions/", people.user_sessions, name="user_sessions"),
+    path("users/<int:pk>/enrolment-code/", people.user_enrolment, name="user_enrolment"),
+    path("users/<int:pk>/authenticator-reset/", people.reset_request, name="reset_request"),
     path("users/<int:pk>/tokens/", views.user_tokens, name="user_tokens"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit, name="audit"),
     path("switch-area/", views.switch_area, name="switch_area"),
+    path("jobs/", include("ahtc.jobs.urls")),
+    path("districts/", include("ahtc.onboarding.urls")),
 ]

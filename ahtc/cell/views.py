@@ -17,16 +17,12 @@ from ahtc.accounts.decorators import staff_view
 from ahtc.accounts.models import User
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import (
+    administration_waiting,
     area_for_user,
     districts_for_user,
-    may_manage_members_of,
-    organisation_for_user,
-    organisations_for_user,
     user_for_user,
     user_scope,
-    users_for_user,
 )
-from ahtc.accounts.services import user_disable
 from ahtc.api.selectors import api_token_for_user
 from ahtc.api.services import api_token_revoke
 from ahtc.cell.context import SESSION_AREA_KEY
@@ -57,7 +53,19 @@ def home(request: HttpRequest) -> HttpResponse:
             _audit_for_user(user).filter(outcome=AuditOutcome.REFUSED).count()
         )
     context.update(_waiting_safeguards(user, scope))
+    context.update(administration_waiting(user))
+    context.update(_districts_waiting(user))
     return render(request, "cell/home.html", context)
+
+
+def _districts_waiting(user: Any) -> dict[str, int]:
+    """Districts a provincial administrator has yet to onboard."""
+    from ahtc.accounts.selectors import is_provincial_administrator
+    from ahtc.onboarding.selectors import onboardable_districts
+
+    if not is_provincial_administrator(user):
+        return {}
+    return {"districts_waiting": onboardable_districts(user).filter(rollout__isnull=True).count()}
 
 
 def _waiting_safeguards(user: Any, scope: Any) -> dict[str, int]:
@@ -95,71 +103,11 @@ def _stations_within(area: Area) -> Any:
     return PoliceStation.objects.filter(tehsil__path__startswith=area.path).select_related("tehsil")
 
 
-@staff_view(Perm.VIEW_AREA)
-def organisations(request: HttpRequest) -> HttpResponse:
-    rows = (
-        organisations_for_user(request.user)
-        .select_related("area")
-        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
-    )
-    return render(request, "cell/organisations.html", {"organisations": rows})
-
-
-@staff_view(Perm.VIEW_AREA)
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for_user(request.user, pk)
-    can_manage = may_manage_members_of(request.user, organisation)
-    members = organisation.members.filter(is_active=True).order_by("username") if can_manage else []
-    from ahtc.victims.views import may_edit_provider
-
-    context = {
-        "organisation": organisation,
-        "members": members,
-        "can_manage": can_manage,
-        "provider": getattr(organisation, "provider", None),
-        "provider_labels": _service_labels(),
-        "can_edit_services": organisation.kind != "police_ahtc"
-        and may_edit_provider(request.user, organisation),
-    }
-    return render(request, "cell/organisation_detail.html", context)
-
-
-def _service_labels() -> list[tuple[str, Any]]:
-    from ahtc.victims.models import ServiceType
-
-    return list(ServiceType.choices)
-
-
-@staff_view(Perm.MANAGE_USERS)
-def users(request: HttpRequest) -> HttpResponse:
-    rows = (
-        users_for_user(request.user)
-        .select_related("organisation")
-        .prefetch_related("role_assignments__area")
-        .order_by("organisation__name_en", "username")
-    )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "cell/users.html", {"page": page})
-
-
 def _audit_for_user(user: Any) -> Any:
     scope = user_scope(user)
     codes = Area.objects.filter(scope.q(Perm.VIEW_AUDIT)).values("code")
     actors = User.objects.filter(scope.q(Perm.VIEW_AUDIT, "organisation__area__path"))
     return AuditEvent.objects.filter(Q(area_code__in=codes) | Q(actor__in=actors.values("pk")))
-
-
-@require_POST
-@staff_view(Perm.MANAGE_USERS)
-def user_disable_view(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: Any = request.user
-    target = user_for_user(actor, pk)
-    if target == actor:
-        messages.error(request, _("You cannot disable your own account."))
-    else:
-        user_disable(user=target, by=actor, reason="disabled from the workspace")
-        messages.success(request, _("%(name)s is disabled and signed out.") % {"name": target})
-    return redirect("cell:users")
 
 
 def _token_page(request: HttpRequest, owner: Any) -> HttpResponse:

@@ -7,6 +7,7 @@ same database.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,13 +24,14 @@ from ahtc.accounts.services import (
     totp_device_confirm_demo,
     user_create,
 )
-from ahtc.demo.personas import DEMO_PASSWORD, ORGANISATIONS, PERSONAS
+from ahtc.demo.personas import DEMO_PASSWORD, DISTRICTS, ORGANISATIONS, PERSONAS
 from ahtc.geography.models import Area
 from ahtc.geography.services import (
     BUILTIN_FILES,
     area_import_csv,
     police_station_import_csv,
 )
+from ahtc.onboarding.services import district_onboard, rollout_update
 
 SEED = 20241101
 
@@ -40,6 +42,9 @@ class DemoContext:
     orgs: dict[str, Organisation] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     secrets: dict[str, str] = field(default_factory=dict)
+    # One-time enrolment codes of onboarded cell heads who have no
+    # authenticator yet (random each build; printed by `ahtc demo`).
+    enrolment_codes: dict[str, str] = field(default_factory=dict)
 
 
 def build_areas(ctx: DemoContext) -> None:
@@ -49,9 +54,40 @@ def build_areas(ctx: DemoContext) -> None:
         police_station_import_csv(source=stations)
 
 
+PERSONA_NAMES = {persona.username for persona in PERSONAS}
+
+
+def build_districts(ctx: DemoContext) -> None:
+    """Onboard the demo's districts through the same code as `ahtc districts
+    onboard`: cells, partners, committees, FIA circles, first cell heads."""
+    for spec in DISTRICTS:
+        district = Area.objects.get(code=spec.code)
+        result = district_onboard(
+            district=district,
+            head_username=spec.head,
+            head_display_name=spec.head_name,
+            head_password=DEMO_PASSWORD,
+            cell_phone=spec.cell_phone,
+            established_on=dt.date.fromisoformat(spec.established),
+        )
+        rollout = result.rollout
+        live_on = dt.date.fromisoformat(spec.live) if spec.live else None
+        if rollout.live_on != live_on:
+            rollout_update(rollout=rollout, live_on=live_on)
+        if result.head is not None and spec.head not in PERSONA_NAMES:
+            ctx.enrolment_codes[result.head.username] = result.head.enrolment_code
+
+
 def build_organisations(ctx: DemoContext) -> None:
     for spec in ORGANISATIONS:
         area = Area.objects.get(code=spec.area)
+        if spec.onboarded:
+            organisation = Organisation.objects.filter(area=area, kind=spec.kind).earliest("pk")
+            if spec.phone and not organisation.phone:
+                organisation.phone = spec.phone
+                organisation.save(update_fields=["phone", "updated_at"])
+            ctx.orgs[spec.key] = organisation
+            continue
         existing = Organisation.objects.filter(area=area, kind=spec.kind, name_en=spec.name_en)
         ctx.orgs[spec.key] = existing.first() or organisation_create(
             kind=spec.kind, name_en=spec.name_en, name_ur=spec.name_ur, area=area, phone=spec.phone
@@ -103,6 +139,7 @@ def build_safeguards(ctx: DemoContext) -> None:
 
 BUILDERS: list[Callable[[DemoContext], None]] = [
     build_areas,
+    build_districts,
     build_organisations,
     build_personas,
     build_tips,

@@ -20,6 +20,43 @@ class DemoOrg:
     name_ur: str
     area: str
     phone: str
+    # Set up by onboarding the demo's districts (ahtc/onboarding): the demo
+    # finds it by kind and area and only adds the phone; others it creates.
+    onboarded: bool = False
+
+
+@dataclass(frozen=True)
+class DemoDistrict:
+    """A district the demo onboards, as `ahtc districts onboard` would."""
+
+    code: str
+    head: str  # the first cell head's username
+    head_name: str
+    established: str
+    live: str  # "" while not live
+    cell_phone: str = ""
+
+
+# Mandi Bahauddin's cell was set up in December 2024; the IG's circular of
+# 20 Feb 2025 went to Gujranwala, Gujrat, Sialkot and Jhelum (seed-facts.md).
+# Heads other than the two personas have not enrolled an authenticator yet:
+# the demo prints their one-time enrolment codes.
+DISTRICTS = [
+    DemoDistrict(
+        "PK620",
+        "dpo_mbdin",
+        "DPO Mandi Bahauddin (demo)",
+        "2024-12-01",
+        "2024-12-01",
+        "0546-9200000",
+    ),
+    DemoDistrict(
+        "PK610", "dpo_gujrat", "DPO Gujrat (demo)", "2025-02-25", "2025-03-01", "053-9260000"
+    ),
+    DemoDistrict("PK609", "head_pk609", "Cell head Gujranwala (demo)", "2025-02-26", "2025-03-15"),
+    DemoDistrict("PK634", "head_pk634", "Cell head Sialkot (demo)", "2025-02-27", ""),
+    DemoDistrict("PK613", "head_pk613", "Cell head Jhelum (demo)", "2025-03-10", ""),
+]
 
 
 @dataclass(frozen=True)
@@ -37,17 +74,19 @@ ORGANISATIONS = [
         "cell_mbdin",
         K.POLICE_AHTC,
         "Anti-Human Trafficking Cell, Mandi Bahauddin",
-        "انسدادِ انسانی اسمگلنگ سیل، منڈی بہاؤالدین",
+        "اینٹی ہیومن ٹریفکنگ سیل، منڈی بہاؤالدین",
         MBDIN,
         "0546-9200000",
+        onboarded=True,
     ),
     DemoOrg(
         "cell_gujrat",
         K.POLICE_AHTC,
         "Anti-Human Trafficking Cell, Gujrat",
-        "انسدادِ انسانی اسمگلنگ سیل، گجرات",
+        "اینٹی ہیومن ٹریفکنگ سیل، گجرات",
         GUJRAT_DISTRICT,
         "053-9260000",
+        onboarded=True,
     ),
     DemoOrg(
         "fia_gujrat",
@@ -56,6 +95,7 @@ ORGANISATIONS = [
         "ایف آئی اے گجرات سرکل",
         GUJRAT_DIVISION,
         "053-9330000",
+        onboarded=True,
     ),
     DemoOrg(
         "ib_gujrat",
@@ -72,6 +112,7 @@ ORGANISATIONS = [
         "محکمہ محنت، منڈی بہاؤالدین",
         MBDIN,
         "0546-9200010",
+        onboarded=True,
     ),
     DemoOrg(
         "cpb_mbdin",
@@ -80,6 +121,7 @@ ORGANISATIONS = [
         "چائلڈ پروٹیکشن بیورو، منڈی بہاؤالدین",
         MBDIN,
         "1121",
+        onboarded=True,
     ),
     DemoOrg(
         "swd_mbdin",
@@ -88,6 +130,7 @@ ORGANISATIONS = [
         "محکمہ سماجی بہبود، منڈی بہاؤالدین",
         MBDIN,
         "0546-9200020",
+        onboarded=True,
     ),
     DemoOrg(
         "pros_mbdin",
@@ -96,6 +139,16 @@ ORGANISATIONS = [
         "ڈسٹرکٹ پبلک پراسیکیوٹر، منڈی بہاؤالدین",
         MBDIN,
         "0546-9200030",
+        onboarded=True,
+    ),
+    DemoOrg(
+        "committee_mbdin",
+        K.COMMITTEE,
+        "District Vigilance Committee, Mandi Bahauddin",
+        "ڈسٹرکٹ ویجیلنس کمیٹی، منڈی بہاؤالدین",
+        MBDIN,
+        "",
+        onboarded=True,
     ),
     DemoOrg(
         "ngo_mbdin",
@@ -120,6 +173,7 @@ ORGANISATIONS = [
         "ڈسٹرکٹ ایجوکیشن اتھارٹی، منڈی بہاؤالدین (نمونہ)",
         MBDIN,
         "0546-9200060",
+        onboarded=True,
     ),
     DemoOrg(
         "shelter_mbdin",
@@ -197,6 +251,14 @@ PERSONAS = [
         "records phone and walk-in reports",
     ),
     Persona(
+        "dpo_gujrat",
+        "DPO Gujrat (demo)",
+        "cell_gujrat",
+        Role.CELL_HEAD,
+        GUJRAT_DISTRICT,
+        "heads the Gujrat cell",
+    ),
+    Persona(
         "officer_gujrat",
         "Cell Officer E (demo)",
         "cell_gujrat",
@@ -255,7 +317,7 @@ PERSONAS = [
     Persona(
         "committee_mbdin",
         "Committee Member J (demo)",
-        "swd_mbdin",
+        "committee_mbdin",
         Role.COMMITTEE_MEMBER,
         MBDIN,
         "district committee: aggregates",

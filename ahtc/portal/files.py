@@ -9,8 +9,12 @@
 - images: refused by pixel count from the header alone, then decoded and
   re-encoded as JPEG, which drops EXIF (GPS position, phone model, time) and
   anything hidden after the image; the hash of the bytes as received is kept;
-- storage: encrypted (Fernet, the field keys) under a random name in
-  MEDIA_ROOT/reports, outside the web root; staff download them as attachments.
+- storage: encrypted under the field keys before they are stored, under a
+  random name, on the filesystem outside the web root or in an object store
+  (core/storage.py); staff download them as attachments;
+- evidence: up to AHTC_MAX_EVIDENCE_BYTES (2 GiB), encrypted to storage as it
+  arrives (core/uploads.py), checked by its first and last bytes and scanned
+  by streaming it back to the scanner; downloads stream too.
 """
 
 from __future__ import annotations
@@ -19,25 +23,26 @@ import hashlib
 import io
 import logging
 import struct
-import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ahtc.core.audit import audit_record
-from ahtc.core.fields import fernet
 from ahtc.core.models import AuditAction, AuditOutcome
-from ahtc.core.scan import ScanResult, ScanStatus, scan_bytes
+from ahtc.core.scan import ScanResult, ScanStatus, scan_bytes, scan_stream
+from ahtc.core.storage import file_store
 
 logger = logging.getLogger(__name__)
+Download = TypeVar("Download", HttpResponse, StreamingHttpResponse)
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_FILES = 3
@@ -57,8 +62,18 @@ SIGNATURES: list[tuple[str, str, bytes, int]] = [
     ("amr", "amr", b"#!AMR", 0),
     ("mp4", "m4a", b"ftyp", 4),
 ]
+# Evidence may also be video (phones record MP4, which the "mp4" kind covers,
+# and WebM; older cameras AVI).
+EVIDENCE_SIGNATURES: list[tuple[str, str, bytes, int]] = [
+    *SIGNATURES,
+    ("webm", "webm", b"\x1a\x45\xdf\xa3", 0),
+    ("avi", "avi", b"AVI ", 8),
+]
 IMAGE_KINDS = {"jpeg", "png", "webp"}
-EXTENSIONS = {kind: ext for kind, ext, _sig, _off in SIGNATURES} | {"jpeg": "jpg"}
+EXTENSIONS = {kind: ext for kind, ext, _sig, _off in EVIDENCE_SIGNATURES} | {"jpeg": "jpg"}
+EVIDENCE_EXTENSIONS = EXTENSIONS | {"mp4": "mp4"}  # a video more often than a voice note
+# The first bytes kept of a streamed file for the checks (type, programs).
+HEAD_BYTES = 64 * 1024
 
 # A polyglot is a file that is two kinds at once: a PDF or picture that a
 # browser would also run as HTML, or that carries a program. Markers are looked
@@ -91,8 +106,8 @@ class FileRejectedError(ValueError):
         self.reason = reason
 
 
-def sniff(head: bytes) -> str | None:
-    for kind, _ext, signature, offset in SIGNATURES:
+def sniff(head: bytes, signatures: list[tuple[str, str, bytes, int]] = SIGNATURES) -> str | None:
+    for kind, _ext, signature, offset in signatures:
         if head[offset : offset + len(signature)] == signature:
             return kind
     return None
@@ -112,11 +127,17 @@ def _has_windows_program(data: bytes) -> bool:
 
 
 def is_polyglot(data: bytes) -> bool:
-    edges = data[:EDGE_BYTES] + b"\n" + data[-EDGE_BYTES:]
+    return edges_are_polyglot(data, data[-EDGE_BYTES:])
+
+
+def edges_are_polyglot(head: bytes, tail: bytes) -> bool:
+    """`head`: the first bytes (a whole file, or its first HEAD_BYTES when it
+    is streamed), `tail`: its last EDGE_BYTES."""
+    edges = head[:EDGE_BYTES] + b"\n" + tail[-EDGE_BYTES:]
     lowered = edges.lower()
     if any(marker in lowered for marker in HTML_MARKERS):
         return True
-    return any(marker in edges for marker in PROGRAM_MARKERS) or _has_windows_program(data)
+    return any(marker in edges for marker in PROGRAM_MARKERS) or _has_windows_program(head)
 
 
 def check_content(data: bytes) -> str:
@@ -130,14 +151,32 @@ def check_content(data: bytes) -> str:
             reason="type not accepted",
         )
     if is_polyglot(data):
-        raise FileRejectedError(
-            _(
-                "This file is not a plain photo, PDF or voice note: it also contains web "
-                "page code or a program, so it was refused."
-            ),
-            reason="two kinds of file at once (polyglot)",
-        )
+        raise _polyglot()
     return kind
+
+
+def check_evidence_edges(head: bytes, tail: bytes) -> str:
+    """The kind of a streamed evidence file, from its first and last bytes
+    (where the markers of other kinds of file are looked for anyway)."""
+    kind = sniff(head[:16], EVIDENCE_SIGNATURES)
+    if kind is None:
+        raise FileRejectedError(
+            _("Only photos (JPEG, PNG, WebP), PDF, voice notes and videos can be kept."),
+            reason="type not accepted",
+        )
+    if edges_are_polyglot(head, tail):
+        raise _polyglot()
+    return kind
+
+
+def _polyglot() -> FileRejectedError:
+    return FileRejectedError(
+        _(
+            "This file is not a plain photo, PDF or voice note: it also contains web "
+            "page code or a program, so it was refused."
+        ),
+        reason="two kinds of file at once (polyglot)",
+    )
 
 
 def _opened(data: bytes) -> Image.Image:
@@ -192,7 +231,17 @@ class CleanFile:
 
 def scan_received(data: bytes) -> ScanStatus:
     """Refuse an infected file; a scanner that cannot answer refuses nothing."""
-    result = scan_bytes(data)
+    return _refuse_infected(scan_bytes(data))
+
+
+def scan_stored(stored_name: str) -> ScanStatus:
+    """`scan_received` for a file already in storage: its plaintext is streamed
+    to the scanner, never held whole."""
+    with file_store().open(stored_name) as plain:
+        return _refuse_infected(scan_stream(plain))
+
+
+def _refuse_infected(result: ScanResult) -> ScanStatus:
     if result.is_infected:
         logger.warning("file refused on arrival: virus scanner found %s", result.name)
         raise FileRejectedError(
@@ -221,23 +270,23 @@ def clean_upload(upload: UploadedFile[Any]) -> CleanFile:
 
 
 def storage_dir() -> Path:
+    """Where the filesystem storage keeps stored files (MEDIA_ROOT/reports)."""
     path = Path(settings.MEDIA_ROOT) / "reports"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def store_encrypted(clean: CleanFile) -> tuple[str, str]:
-    name = uuid.uuid4().hex
-    (storage_dir() / name).write_bytes(fernet().encrypt(clean.data))
-    return name, hashlib.sha256(clean.data).hexdigest()
+    stored = file_store().save_bytes(clean.data)
+    return stored.name, stored.sha256
 
 
 def read_decrypted(stored_name: str) -> bytes:
-    return fernet().decrypt((storage_dir() / stored_name).read_bytes())
+    return file_store().read_bytes(stored_name)
 
 
 def delete_stored(stored_name: str) -> None:
-    (storage_dir() / stored_name).unlink(missing_ok=True)
+    file_store().delete(stored_name)
 
 
 def download_response(stored_name: str, *, kind: str, name: str) -> HttpResponse:
@@ -261,32 +310,77 @@ def deliver(
     held (a page saying so, an audit row), never delivered. A file found
     infected before stays held while the scanner cannot answer."""
     data = read_decrypted(stored_name)
-    result = scan_bytes(data)
+    held = _held(request, target=target, result=scan_bytes(data), area_code=area_code)
+    if held is not None:
+        return held
+    if audit_delivery:
+        _audit_delivery(request, target=target, area_code=area_code, reason=reason)
+    return _as_download(data, kind=kind, name=name)
+
+
+def deliver_stream(
+    request: HttpRequest,
+    *,
+    target: models.Model,
+    stored_name: str,
+    kind: str,
+    name: str,
+    size: int | None,
+    area_code: str = "",
+    reason: str = "",
+) -> HttpResponse | StreamingHttpResponse:
+    """`deliver` for files of any size (evidence): the plaintext is streamed to
+    the scanner first (with no scanner configured, nothing is read for it),
+    then streamed to the browser chunk by chunk; never held whole."""
+    with file_store().open(stored_name) as plain:
+        result = scan_stream(plain)
+    held = _held(request, target=target, result=result, area_code=area_code)
+    if held is not None:
+        return held
+    _audit_delivery(request, target=target, area_code=area_code, reason=reason)
+    response = StreamingHttpResponse(_chunks(stored_name), content_type="application/octet-stream")
+    if size is not None:
+        response["Content-Length"] = str(size)
+    ext = EVIDENCE_EXTENSIONS.get(kind, "bin")
+    return _download_headers(response, filename=f"{name}.{ext}")
+
+
+def _chunks(stored_name: str) -> Iterator[bytes]:
+    yield from file_store().chunks(stored_name)
+
+
+def _held(
+    request: HttpRequest, *, target: models.Model, result: ScanResult, area_code: str
+) -> HttpResponse | None:
     held = result.is_infected or (
         result.status is None and getattr(target, "scan_status", "") == ScanStatus.INFECTED
     )
     _scan_status_record(target, result)
-    if held:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.EXPORT,
-            outcome=AuditOutcome.REFUSED,
-            target=target,
-            area_code=area_code,
-            reason=f"file held: virus scanner found {result.name or 'it earlier'}",
-        )
-        staff = request.path.startswith("/cell/")
-        base = "cell/base_cell.html" if staff else "portal/base_public.html"
-        return render(request, "portal/file_held.html", {"base": base, "staff": staff}, status=403)
-    if audit_delivery:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.EXPORT,
-            target=target,
-            area_code=area_code,
-            reason=reason,
-        )
-    return _as_download(data, kind=kind, name=name)
+    if not held:
+        return None
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        outcome=AuditOutcome.REFUSED,
+        target=target,
+        area_code=area_code,
+        reason=f"file held: virus scanner found {result.name or 'it earlier'}",
+    )
+    staff = request.path.startswith("/cell/")
+    base = "cell/base_cell.html" if staff else "portal/base_public.html"
+    return render(request, "portal/file_held.html", {"base": base, "staff": staff}, status=403)
+
+
+def _audit_delivery(
+    request: HttpRequest, *, target: models.Model, area_code: str, reason: str
+) -> None:
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target=target,
+        area_code=area_code,
+        reason=reason,
+    )
 
 
 def _scan_status_record(target: models.Model, result: ScanResult) -> None:
@@ -301,8 +395,11 @@ def _scan_status_record(target: models.Model, result: ScanResult) -> None:
 
 def _as_download(data: bytes, *, kind: str, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/octet-stream")
-    ext = EXTENSIONS.get(kind, "bin")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    return _download_headers(response, filename=f"{name}.{EXTENSIONS.get(kind, 'bin')}")
+
+
+def _download_headers(response: Download, *, filename: str) -> Download:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

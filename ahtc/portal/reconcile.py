@@ -1,6 +1,7 @@
 """Files and rows that should go together: find those that do not.
 
-Every encrypted file under MEDIA_ROOT/reports is named by exactly one row:
+Every stored file (core/storage.py: MEDIA_ROOT/reports, or the object store)
+is named by exactly one row:
 a reporter's attachment, a piece of evidence or a victim's photograph. Two
 things can go wrong, and this finds both:
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.utils import timezone
 
-from ahtc.portal.files import delete_stored, storage_dir
+from ahtc.core.storage import file_store
 
 # (app label, model, field holding the stored file's name). Looked up through
 # the app registry: the portal does not import the apps that build on it.
@@ -59,18 +60,19 @@ def files_reconcile(
     *, delete_orphans: bool = False, grace: dt.timedelta = dt.timedelta(hours=1)
 ) -> Reconciliation:
     named = _named()
-    on_disk = {path.name: path for path in storage_dir().iterdir() if path.is_file()}
+    store = file_store()
+    stored = {entry.name: entry.modified for entry in store.entries()}
     missing = [
         MissingFile(kind, pk, name)
         for name, (kind, pk) in sorted(named.items())
-        if name not in on_disk
+        if name not in stored
     ]
-    cutoff = (timezone.now() - grace).timestamp()
-    orphans = sorted(name for name in on_disk if name not in named)
+    cutoff = timezone.now() - grace
+    orphans = sorted(name for name in stored if name not in named)
     deleted = []
     if delete_orphans:
         for name in orphans:
-            if on_disk[name].stat().st_mtime < cutoff:
-                delete_stored(name)
+            if stored[name] < cutoff:
+                store.delete(name)
                 deleted.append(name)
     return Reconciliation(missing=missing, orphans=orphans, deleted=deleted)

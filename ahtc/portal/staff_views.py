@@ -18,6 +18,7 @@ from ahtc.accounts.decorators import staff_view
 from ahtc.accounts.models import User
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import districts_for_user, user_scope
+from ahtc.onboarding.selectors import service_levels
 from ahtc.portal.duplicates import possible_duplicates
 from ahtc.portal.files import FileRejectedError, deliver
 from ahtc.portal.models import URGENT, Tip, TipStatus
@@ -33,13 +34,18 @@ from ahtc.portal.staff_forms import (
 )
 from ahtc.portal.views import limited_upload
 
-# Service levels: urgent reports acknowledged within an hour, others a day.
+# Service levels: by default urgent reports are acknowledged within an hour,
+# others within a day; each onboarded district may set its own (rollout page).
 SLA_URGENT = dt.timedelta(hours=1)
 SLA_NORMAL = dt.timedelta(days=1)
+ServiceLevels = dict[int, tuple[dt.timedelta, dt.timedelta]]
 
 
-def sla_due(tip: Tip) -> dt.datetime:
-    return tip.created_at + (SLA_URGENT if tip.urgent else SLA_NORMAL)
+def sla_due(tip: Tip, levels: ServiceLevels | None = None) -> dt.datetime:
+    if levels is None:
+        levels = service_levels(district_ids=[tip.district_id])
+    urgent, normal = levels.get(tip.district_id, (SLA_URGENT, SLA_NORMAL))
+    return tip.created_at + (urgent if tip.urgent else normal)
 
 
 def _filtered(user: Any, form: IntakeFilter) -> Any:
@@ -75,8 +81,9 @@ def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeFilter(request.GET or None)
     page = Paginator(_filtered(request.user, form), 50).get_page(request.GET.get("page"))
     now = timezone.now()
+    levels = service_levels(district_ids=[tip.district_id for tip in page])
     for tip in page:
-        tip.due = sla_due(tip)
+        tip.due = sla_due(tip, levels)
         tip.overdue = tip.acknowledged_at is None and tip.due < now
     context = {"form": form, "page": page, "statuses": TipStatus.choices}
     return render(request, "portal/staff/intake.html", context)

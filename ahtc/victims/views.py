@@ -29,6 +29,7 @@ from ahtc.cases.selectors import case_access, case_for_user, cases_for_user, man
 from ahtc.core.access import get_scoped_or_404
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction, in_language
+from ahtc.jobs.files import ExportFile, Progress
 from ahtc.portal.views import limited_upload
 from ahtc.victims import forms as f
 from ahtc.victims import services as s
@@ -144,7 +145,11 @@ def victim_list(request: HttpRequest) -> HttpResponse:
         why = _export_refusal(user, identity=identity, reason=reason)
         if why:
             return _export_refused(request, identity, why)
-        return _export(user, rows, identity=identity, reason=reason)
+        from ahtc.jobs.exports import victim_list_export_start
+
+        # Made by a background job; its page shows progress, then the download.
+        job = victim_list_export_start(user=user, show=show, identity=identity, reason=reason)
+        return redirect(job)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -197,12 +202,18 @@ def _release_decide(request: HttpRequest) -> HttpResponse:
     return redirect("cell:victims")
 
 
-def _export(
-    user: Any, rows: QuerySet[ProtectionRecord], *, identity: bool, reason: str = ""
-) -> HttpResponse:
+def _export_file(
+    user: Any,
+    rows: QuerySet[ProtectionRecord],
+    *,
+    identity: bool,
+    reason: str = "",
+    progress: Progress | None = None,
+) -> ExportFile:
     """One row per victim, never a name, phone, address or free text, unless the
-    user holds export and view-identity where the record is (then audited as such;
-    identity-withheld records stay withheld)."""
+    user holds export and view-identity where the record is (then audited as such
+    when downloaded; identity-withheld records stay withheld). Made by a
+    background job (ahtc/jobs/exports.py)."""
     scope = user_scope(user)
     if identity:
         rows = (
@@ -226,11 +237,14 @@ def _export(
     if identity:
         header += ["name", "phone"]
     writer.writerow(header)
+    total = rows.count() if progress else 0
     count = 0
     numbers: list[str] = []
     for r in rows:
         count += 1
         numbers.append(r.number)
+        if progress and count % 500 == 0:
+            progress(0.1 + 0.8 * count / max(total, 1), _("Writing the file"))
         writer.writerow(
             [
                 r.number,
@@ -245,9 +259,10 @@ def _export(
                 *(_identity_cells(r) if identity else []),
             ]
         )
-    audit_record(
-        actor=user,
-        action=AuditAction.EXPORT,
+    return ExportFile(
+        content=out.getvalue().encode("utf-8-sig"),
+        filename=f"victims-{timezone.localdate().isoformat()}.csv",
+        content_type="text/csv",
         object_type="victims.protectionrecord",
         reason=(
             f"victim list csv WITH IDENTITIES, {count} rows ({reason[:120]}): " + ",".join(numbers)
@@ -255,12 +270,6 @@ def _export(
             else f"victim list csv, {count} rows, no identities"
         ),
     )
-    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="victims-{timezone.localdate().isoformat()}.csv"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _identity_cells(record: ProtectionRecord) -> list[str]:

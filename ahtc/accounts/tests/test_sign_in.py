@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from ahtc.accounts.services import user_disable
+from ahtc.accounts.services import enrolment_issue, user_disable
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
 from conftest import PASSWORD, current_code
 
@@ -64,6 +64,8 @@ class TestSecondFactor:
 
         user = make_user("newcomer", enrolled=False)
         sign_in(client, "newcomer")
+        code = enrolment_issue(user=user)
+        client.post(reverse("accounts:enrol"), {"enrolment_code": code})
         assert client.get(reverse("accounts:enrol")).status_code == 200
         device = user.totpdevice_set.get(confirmed=False)
         code = f"{totp(device.bin_key, t0=0, step=30, digits=6):06d}"
@@ -74,8 +76,9 @@ class TestSecondFactor:
         assert client.get("/cell/").status_code == 200
 
     def test_enrolment_rejects_wrong_code(self, client, make_user):
-        make_user("newcomer", enrolled=False)
+        user = make_user("newcomer", enrolled=False)
         sign_in(client, "newcomer")
+        client.post(reverse("accounts:enrol"), {"enrolment_code": enrolment_issue(user=user)})
         response = client.post(reverse("accounts:enrol"), {"otp_token": "000000x"})
         assert response.status_code == 200
         assert client.get("/cell/").status_code == 302

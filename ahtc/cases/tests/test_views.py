@@ -19,6 +19,7 @@ from ahtc.cases.models import Case, ConsentPurpose, PartyRole, Status
 from ahtc.cases.tests.conftest import CONSENT_DATE, Flow
 from ahtc.cases.views import _pick_token
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
+from ahtc.jobs.tests.helpers import follow_export
 from ahtc.people.models import IdentifierKind, Person
 from ahtc.portal.models import Tip, TipStatus
 
@@ -383,7 +384,10 @@ def test_saved_search_round_trip(login_as: Callable[[User], Client], officer_mbd
 def test_csv_export_has_no_names_and_is_audited(
     login_as: Callable[[User], Client], named_case: Case, officer_mbdin: User
 ) -> None:
-    response = login_as(officer_mbdin).get(reverse("cell:cases") + "?view=district&export=csv")
+    client = login_as(officer_mbdin)
+    response = follow_export(
+        client, client.get(reverse("cell:cases") + "?view=district&export=csv")
+    )
     text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "reference"
@@ -400,7 +404,10 @@ def test_xlsx_export_opens(
 ) -> None:
     from openpyxl import load_workbook
 
-    response = login_as(officer_mbdin).get(reverse("cell:cases") + "?view=district&export=xlsx")
+    client = login_as(officer_mbdin)
+    response = follow_export(
+        client, client.get(reverse("cell:cases") + "?view=district&export=xlsx")
+    )
     book = load_workbook(io.BytesIO(response.content))
     values = [[c.value for c in row] for row in book.active.iter_rows()]
     assert values[1][0] == named_case.reference
@@ -681,3 +688,23 @@ def test_case_page_queries_do_not_grow_with_parties_and_evidence(
     with CaptureQueriesContext(connection) as large:
         client.get(url("case", case))
     assert len(large) <= len(small) + 2, [q["sql"][:80] for q in large.captured_queries]
+
+
+def test_task_form_offers_only_staff_whose_role_is_in_force(
+    login_as: Callable[[User], Client],
+    case: Case,
+    officer_mbdin: User,
+    io_mbdin: User,
+    make_user: Callable[..., User],
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    former = make_user("io_former", Role.INVESTIGATING_OFFICER, "PK620")
+    former.role_assignments.update(valid_to=timezone.localdate() - dt.timedelta(days=1))
+
+    page = login_as(officer_mbdin).get(url("case_task", case)).content.decode()
+
+    assert io_mbdin.username in page or str(io_mbdin) in page
+    assert "io_former" not in page

@@ -187,6 +187,10 @@ class TestUserDisable:
         client = login_as(officer_mbdin)
         assert client.post(reverse("cell:user_disable", args=[colleague.pk])).status_code == 403
 
-    def test_get_is_not_allowed(self, dpo_mbdin, officer_mbdin, login_as):
+    def test_get_only_asks_for_confirmation(self, dpo_mbdin, officer_mbdin, login_as):
         client = login_as(dpo_mbdin)
-        assert client.get(reverse("cell:user_disable", args=[officer_mbdin.pk])).status_code == 405
+        page = client.get(reverse("cell:user_disable", args=[officer_mbdin.pk]))
+        assert page.status_code == 200
+        assert b"Disable officer_mbdin?" in page.content
+        officer_mbdin.refresh_from_db()
+        assert officer_mbdin.is_active

@@ -19,7 +19,6 @@ from django.db import connections
 from psycopg import sql
 
 from ahtc.core.backup.archive import (
-    CHUNK_BYTES,
     PART_BYTES,
     PG_PART_PREFIX,
     SQLITE_MEMBER,
@@ -27,6 +26,7 @@ from ahtc.core.backup.archive import (
     _add_bytes,
     _add_file,
 )
+from ahtc.core.streaming import CHUNK_BYTES
 
 
 def _engine(database: Mapping[str, Any]) -> str:

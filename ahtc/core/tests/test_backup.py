@@ -15,25 +15,34 @@ import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.db import connection
+from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
 
 from ahtc.cli import main
 from ahtc.core.backup import (
+    ArchiveReader,
     BackupError,
-    DecryptingReader,
     Manifest,
     backup_create,
-    backup_fernet,
+    backup_key,
     backup_restore,
 )
 from ahtc.core.fields import decrypt_str
+from ahtc.core.storage import FileStore, filesystem_store
+from ahtc.core.tests.storage_helpers import (
+    moto_endpoint_fixture,  # noqa: F401 - a fixture
+    new_bucket,
+    raw_objects,
+    s3_bucket_fixture,  # noqa: F401 - a fixture
+    s3_options,
+)
 from ahtc.portal.files import CleanFile
 from ahtc.portal.models import Tip, TipAttachment
 from ahtc.portal.tests.test_intake import make_tip
 
 KEY = Fernet.generate_key().decode()
 DESCRIPTION = "Seven workers are kept at the Phalia kiln by a debt of 400000 rupees."
-# The end chunk: length prefix, then a binary token over a 25-byte plaintext.
-END_CHUNK_BYTES = 4 + 1 + 8 + 16 + 32 + 32
+# The end marker: a length prefix, then the tag over an empty plaintext.
+END_CHUNK_BYTES = 4 + 16
 
 
 @pytest.fixture(autouse=True)
@@ -56,15 +65,17 @@ def report_with_file() -> Tip:
 def make_archive(tmp_path: Path, *, key: str = KEY) -> tuple[Path, Manifest, list[str]]:
     lines: list[str] = []
     path = tmp_path / "nightly.ahtcbak"
-    manifest = backup_create(
-        output=path, key=key, media_root=Path(settings.MEDIA_ROOT), progress=lines.append
-    )
+    manifest = backup_create(output=path, key=key, progress=lines.append)
     return path, manifest, lines
 
 
 def restore(archive: Path, database: dict[str, Any], media_root: Path, key: str = KEY) -> Manifest:
     return backup_restore(
-        archive=archive, key=key, database=database, media_root=media_root, progress=print
+        archive=archive,
+        key=key,
+        database=database,
+        files=filesystem_store(media_root),
+        progress=print,
     )
 
 
@@ -74,7 +85,7 @@ def sqlite_target(tmp_path: Path, name: str = "restored") -> dict[str, Any]:
 
 def plaintext_of(archive: Path) -> bytes:
     with archive.open("rb") as source:
-        return DecryptingReader(source, backup_fernet(key=KEY)).read()
+        return ArchiveReader(source, backup_key(key=KEY)).read()
 
 
 def secrets_in(data: bytes) -> list[str]:
@@ -191,3 +202,36 @@ def test_postgres_round_trip(transactional_db: None, tmp_path: Path) -> None:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.mark.usefixtures("sqlite_db")
+def test_files_in_an_object_store_are_backed_up_and_restored_through_storage(
+    tmp_path: Path,
+    moto_endpoint: str,
+    s3_bucket: str,
+) -> None:
+    report_with_file()
+    name = TipAttachment.objects.get().stored_name
+    archive, manifest, _lines = make_archive(tmp_path)
+    assert manifest.files == 1
+    target_bucket = new_bucket(moto_endpoint)
+    backup_restore(
+        archive=archive,
+        key=KEY,
+        database=sqlite_target(tmp_path),
+        files=FileStore(S3Storage(**s3_options(moto_endpoint, target_bucket))),
+        progress=print,
+    )
+    source, copy = raw_objects(moto_endpoint, s3_bucket), raw_objects(moto_endpoint, target_bucket)
+    assert copy == source
+    assert list(copy) == [f"reports/{name}"]
+    restored = FileStore(S3Storage(**s3_options(moto_endpoint, target_bucket)))
+    assert restored.read_bytes(name).startswith(b"%PDF-1.4\nevidence")
+    with pytest.raises(BackupError, match="file storage is not empty"):
+        backup_restore(
+            archive=archive,
+            key=KEY,
+            database=sqlite_target(tmp_path, "again"),
+            files=restored,
+            progress=print,
+        )

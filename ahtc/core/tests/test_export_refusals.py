@@ -28,6 +28,7 @@ from ahtc.cases.tests.conftest import (  # noqa: F401 - fixtures
     prosecutor,
 )
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
+from ahtc.jobs.tests.helpers import follow_export
 from ahtc.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,7 @@ def test_allowed_exports_write_no_refusal(
     login_as: LoginAs, case: Case, officer_mbdin: User
 ) -> None:
     client = login_as(officer_mbdin)
-    assert client.get(reverse("cell:cases") + "?view=district&export=csv").status_code == 200
+    asked = client.get(reverse("cell:cases") + "?view=district&export=csv")
+    assert follow_export(client, asked).status_code == 200
     assert client.get(reverse("cell:case_pdf", args=[case.reference])).status_code == 200
     assert refusals(officer_mbdin) == []

@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from ahtc.accounts.models import Organisation, User
 from ahtc.demo.build import demo_build
-from ahtc.demo.personas import DEMO_PASSWORD, PERSONAS
+from ahtc.demo.personas import DEMO_PASSWORD, DISTRICTS, PERSONAS
 from conftest import current_code
 
 
@@ -17,7 +17,10 @@ def test_demo_is_deterministic_and_idempotent():
     second = demo_build()
     assert first.secrets == second.secrets
     assert (Organisation.objects.count(), User.objects.count()) == (orgs, users)
-    assert users == len(PERSONAS)
+    waiting_heads = {d.head for d in DISTRICTS} - {p.username for p in PERSONAS}
+    assert users == len(PERSONAS) + len(waiting_heads)
+    assert set(first.enrolment_codes) == waiting_heads
+    assert not second.enrolment_codes  # issued once; a second build changes nothing
 
 
 @pytest.mark.django_db

@@ -155,7 +155,7 @@ class TestEvidence:
         )
         assert response.status_code == 200
         page = response.content.decode()
-        assert "Only photos (JPEG, PNG, WebP), PDF and voice notes can be sent." in page
+        assert "Only photos (JPEG, PNG, WebP), PDF, voice notes and videos can be kept." in page
         assert "Letter from the agent" in page
         assert not Evidence.objects.exists()
         refused = AuditEvent.objects.get(outcome=AuditOutcome.REFUSED, actor=officer_mbdin)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from ahtc.accounts.models import User
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
+from ahtc.jobs.tests.helpers import follow_export
 from ahtc.victims.models import ProtectionRecord
 
 pytestmark = pytest.mark.django_db
@@ -83,5 +84,6 @@ def test_cell_head_sees_the_refused_export_on_the_audit_page(
 def test_allowed_export_writes_no_refusal(
     login_as: LoginAs, record: ProtectionRecord, dpo_mbdin: User
 ) -> None:
-    assert login_as(dpo_mbdin).get(reverse("cell:victims"), NAMED).status_code == 200
+    client = login_as(dpo_mbdin)
+    assert follow_export(client, client.get(reverse("cell:victims"), NAMED)).status_code == 200
     assert not AuditEvent.objects.filter(outcome=AuditOutcome.REFUSED).exists()

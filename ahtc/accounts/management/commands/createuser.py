@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ahtc.accounts.models import Organisation
 from ahtc.accounts.roles import Role
-from ahtc.accounts.services import role_grant, user_create
+from ahtc.accounts.services import enrolment_issue, enrolment_link, role_grant, user_create
 from ahtc.geography.models import Area
 
 
@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--area", required=True, help="area code, e.g. PK620")
         parser.add_argument("--name", default="", help="name shown to colleagues")
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--base-url", default="", help="site address to print a full enrolment link"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = self._organisation(options["organisation"])
@@ -40,13 +43,17 @@ class Command(BaseCommand):
                 email=options["email"],
             )
             role_grant(user=user, role=Role(options["role"]), area=area)
+            code = enrolment_issue(user=user)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(
             f"created {user.username}; initial password (give it privately; "
             f"it is not shown again): {password}"
         )
-        self.stdout.write("They enrol an authenticator app at first sign-in.")
+        link = options["base_url"].rstrip("/") + enrolment_link(code)
+        self.stdout.write(f"enrolment code (one use, 72 hours): {code}")
+        self.stdout.write(f"enrolment link: {link}")
+        self.stdout.write("They enrol an authenticator app at first sign-in with this code.")
 
     def _organisation(self, value: str) -> Organisation:
         query = (

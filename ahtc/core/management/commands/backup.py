@@ -28,7 +28,6 @@ class Command(BaseCommand):
             backup_create(
                 output=output,
                 key=settings.AHTC_BACKUP_KEY,
-                media_root=Path(settings.MEDIA_ROOT),
                 progress=self.stdout.write,
             )
         except (BackupError, OSError) as exc:

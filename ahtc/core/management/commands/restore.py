@@ -1,4 +1,4 @@
-"""Load an `ahtc backup` archive into an empty database and MEDIA_ROOT
+"""Load an `ahtc backup` archive into an empty database and file storage
 (ahtc/core/backup/; docs/operations.md, "Backups")."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ahtc.core.backup import BackupError, backup_restore, backup_verify
 
 
 class Command(BaseCommand):
-    help = "Restore an encrypted backup archive into an empty database and MEDIA_ROOT."
+    help = "Restore an encrypted backup archive into an empty database and file storage."
     # The target is empty: checks that read the database have nothing to read.
     requires_system_checks: list[str] = []
 
@@ -37,7 +37,6 @@ class Command(BaseCommand):
                 archive=archive,
                 key=settings.AHTC_BACKUP_KEY,
                 database=settings.DATABASES["default"],
-                media_root=Path(settings.MEDIA_ROOT),
                 progress=self.stdout.write,
             )
         except (BackupError, OSError) as exc:

@@ -32,3 +32,11 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write("Current code for a persona: ahtc totp USERNAME")
+        if ctx.enrolment_codes:
+            self.stdout.write("")
+            self.stdout.write(
+                "Onboarded cell heads who have not enrolled an authenticator yet "
+                "(sign in with the demo password, then this one-time code):"
+            )
+            for username, code in sorted(ctx.enrolment_codes.items()):
+                self.stdout.write(f"{username:<20}{code}")
