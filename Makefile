@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev-lock.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test test-browser test-postgres lint check messages clean install
+.PHONY: demo test test-browser test-postgres lint check messages clean install system-check
 
 $(STAMP): requirements/dev-lock.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,16 +16,20 @@ $(STAMP): requirements/dev-lock.txt pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# Pango and an Urdu font for WeasyPrint; prints the apt-get line when one is missing.
+system-check:
+	@$(PYTHON) scripts/check_system.py
+
+demo: system-check $(STAMP)
 	$(BIN)/ahtc demo --serve --port 8000
 
-test: $(STAMP)
+test: system-check $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-test-browser: $(STAMP)
+test-browser: system-check $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m browser
 
-test-postgres: $(STAMP)
+test-postgres: system-check $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
 
 lint: $(STAMP)

@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "ahtc.cell",
     "ahtc.jobs",
     "ahtc.onboarding",
+    "ahtc.notifications",
     "ahtc.demo",
 ]
 
@@ -537,3 +538,40 @@ if _REPLICA_URL:
 # The Assembly's deadline for a cell in every district; the rollout register
 # shows progress against it.
 AHTC_ROLLOUT_DEADLINE = os.environ.get("ROLLOUT_DEADLINE", "2025-02-28")
+
+# --- notifications (issue 10; ahtc/notifications) ---
+# Email goes through Django's email framework: printed to the console in
+# development, sent by SMTP in production (EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL).
+# Messages carry counts and links only (docs/notifications.md).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("set EMAIL_USE_TLS or EMAIL_USE_SSL, not both")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "AHTC <noreply@localhost>")
+# Links in emails and SMS are made absolute with this address.
+AHTC_SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+# SMS: console (development), http (a gateway taking a JSON POST) or off.
+AHTC_SMS_BACKEND = os.environ.get("SMS_BACKEND", "off" if PRODUCTION else "console").strip()
+AHTC_SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "").strip()
+AHTC_SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+AHTC_SMS_GATEWAY_TIMEOUT = envint("SMS_GATEWAY_TIMEOUT", 10)
+if AHTC_SMS_BACKEND not in {"console", "http", "off"}:
+    raise ImproperlyConfigured(
+        f"SMS_BACKEND must be 'console', 'http' or 'off', not {AHTC_SMS_BACKEND!r}"
+    )
+if AHTC_SMS_BACKEND == "http" and not (AHTC_SMS_GATEWAY_URL and AHTC_SMS_GATEWAY_TOKEN):
+    raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN")
+if PRODUCTION and AHTC_SMS_BACKEND == "http" and not AHTC_SMS_GATEWAY_URL.startswith("https://"):
+    raise ImproperlyConfigured("SMS_GATEWAY_URL must be an https:// address in production")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("ahtc.api.urls")),
     path("language/", set_language, name="set_language"),
     path("healthz", core_views.health, name="health"),
+    path("session/alive/", core_views.session_alive, name="session_alive"),
     path("django-admin/", admin_site.urls),
 ]
 

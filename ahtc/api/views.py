@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -47,6 +51,9 @@ class AreaList(generics.ListAPIView[Area]):
             OpenApiParameter("level", enum=AreaLevel.values),
             OpenApiParameter("within", str, description="code of an ancestor area"),
             OpenApiParameter("current", bool, description="only areas valid today"),
+            OpenApiParameter(
+                "on", OpenApiTypes.DATE, description="only areas valid on this date (YYYY-MM-DD)"
+            ),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -62,7 +69,16 @@ class AreaList(generics.ListAPIView[Area]):
             rows = rows.within(ancestor) if ancestor else rows.none()
         if params.get("current") in {"1", "true", "yes"}:
             rows = rows.current()
+        if params.get("on"):
+            rows = rows.valid_on(_date_param(params["on"], "on"))
         return rows.order_by("path")
+
+
+def _date_param(raw: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: [_("Give a date as YYYY-MM-DD.")]}) from None
 
 
 class AreaDetail(generics.RetrieveAPIView[Area]):

@@ -162,7 +162,7 @@ class CaseTransition(APIView):
     def post(self, request: Request, reference: str) -> Response:
         case = case_for_user(request.user, reference)
         access = case_access(request.user, case)
-        if not (access.manage or access.prosecute):
+        if not (access.proceedings or access.prosecute):
             audit_record(
                 actor=request.user,
                 action=AuditAction.UPDATE,
@@ -179,7 +179,7 @@ class CaseTransition(APIView):
                 to=data.validated_data["to"],
                 by=request.user,
                 note=data.validated_data.get("note", ""),
-                as_prosecutor=not access.manage,
+                as_prosecutor=not access.proceedings,
                 override_consent=data.validated_data["override_consent"],
             )
         except services.CaseError as exc:

@@ -102,6 +102,13 @@ class CaseOpenForm(forms.Form):
     )
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
     tip = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    split_reason = forms.CharField(
+        label=_("Why this report needs a second case"),
+        help_text=_("Only when the report already belongs to a case, e.g. two unrelated offences."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=500,
+    )
 
     def __init__(
         self, *args: Any, districts: QuerySet[Area], orgs: QuerySet[Organisation], **kwargs: Any
@@ -293,6 +300,33 @@ class FirForm(forms.Form):
         self.fields["provisions"].queryset = provisions  # type: ignore[attr-defined]
 
 
+class AgencyFirForm(forms.Form):
+    """The FIR of the agency running the proceedings (FIA after a transfer)."""
+
+    number = forms.CharField(label=_("FIR number"), max_length=30)
+    date = forms.DateField(label=_("FIR date"), widget=DATE)
+    station = forms.CharField(
+        label=_("The agency's police station"),
+        max_length=200,
+        help_text=_(
+            "As the agency writes it, e.g. FIA Anti-Human Trafficking Circle police station."
+        ),
+    )
+    provisions = ProvisionsField(
+        label=_("Sections (PTPA, PSMA or the Emigration Ordinance)"),
+        queryset=LegalProvision.objects.none(),
+    )
+
+    def __init__(
+        self, *args: Any, provisions: QuerySet[LegalProvision], circle: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provisions"].queryset = provisions  # type: ignore[attr-defined]
+        self.fields["station"].help_text = _(
+            "Circle: %(circle)s. Name the police station as the agency writes it."
+        ) % {"circle": circle}
+
+
 class PartyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.pseudonym} ({obj.get_role_display()})"
@@ -354,7 +388,7 @@ class ConsentForm(forms.Form):
     party = PartyChoiceField(label=_("Victim"), queryset=Party.objects.none())
     purpose = forms.ChoiceField(label=_("Consents to"), choices=ConsentPurpose.choices)
     organisation = OrganisationChoiceField(
-        label=_("Shared with (sharing only; empty = any partner agency)"),
+        label=_("Shared with (sharing or identity only; empty = any partner agency)"),
         queryset=Organisation.objects.none(),
         required=False,
     )
@@ -489,8 +523,29 @@ class ChallanActionForm(forms.Form):
     kind = forms.ChoiceField(choices=ChallanItemKind.choices)
     action = forms.ChoiceField(choices=ACTIONS)
     objection = forms.CharField(required=False, max_length=500)
+    answer = forms.CharField(required=False, max_length=500)
     override_consent = forms.BooleanField(required=False)
     reason = forms.CharField(required=False, max_length=500)
+
+
+class ChallanAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer to the objection"),
+        help_text=_("Say what was done, e.g. which document is now attached."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    override_consent = forms.BooleanField(
+        label=_("Go ahead without the victim's consent (audited; give the reason below)"),
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, may_override: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_override:
+            del self.fields["override_consent"]
+            del self.fields["reason"]
 
 
 class SavedSearchForm(forms.Form):

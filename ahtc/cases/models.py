@@ -155,7 +155,21 @@ class Case(TimeStampedModel):
         related_name="cases_led",
     )
     opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Set when the case is transferred to FIA: from then on that agency records
+    # the proceedings (FIR, arrests, challan, hearings, verdicts) and the cell reads them.
+    proceedings_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("proceedings run by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     identity_withheld = models.BooleanField(_("identity withheld (media-sensitive)"), default=False)
+    # A second case from a report that already has one is opened only on
+    # purpose (e.g. two unrelated offences in one report), with the reason.
+    tip_split = models.BooleanField(_("split from a report that has a case"), default=False)
+    split_reason = EncryptedTextField(_("why the report was split"), blank=True)
 
     class Meta:
         ordering = ["-year", "-number"]
@@ -164,6 +178,9 @@ class Case(TimeStampedModel):
             models.UniqueConstraint(fields=["reference"], name="cases_case_unique_reference"),
             models.UniqueConstraint(
                 fields=["district", "year", "number"], name="cases_case_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["tip"], condition=Q(tip_split=False), name="cases_case_one_per_report"
             ),
         ]
         indexes = [models.Index(fields=["district", "status"], name="cases_case_district_status")]
@@ -174,6 +191,10 @@ class Case(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def run_by_agency(self) -> bool:
+        return self.proceedings_organisation_id is not None
 
 
 class CaseCounter(models.Model):
@@ -342,12 +363,31 @@ class StatusChange(models.Model):
 
 
 class Fir(TimeStampedModel):
+    """An FIR of the cell (a district police station) or of the agency running
+    the proceedings (its circle, `organisation`, and its own police station,
+    which is not in the district's list: `agency_station`)."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="firs")
     number = models.CharField(_("FIR number"), max_length=30)
     date = models.DateField(_("FIR date"))
     police_station = models.ForeignKey(
-        PoliceStation, verbose_name=_("police station"), on_delete=models.PROTECT, related_name="+"
+        PoliceStation,
+        verbose_name=_("police station"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
+    # The agency that recorded the row (FIA after a transfer); empty: the cell.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("recorded by organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agency_station = models.CharField(_("agency police station"), max_length=200, blank=True)
     provisions = models.ManyToManyField(LegalProvision, verbose_name=_("sections"))
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
@@ -356,14 +396,39 @@ class Fir(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["police_station", "number", "date"], name="cases_fir_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "agency_station", "number", "date"],
+                condition=Q(police_station__isnull=True),
+                name="cases_fir_agency_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(police_station__isnull=False)
+                | (Q(organisation__isnull=False) & ~Q(agency_station="")),
+                name="cases_fir_station_or_agency_station",
+            ),
         ]
+
+    @property
+    def station_label(self) -> str:
+        if self.police_station is not None:
+            return self.police_station.name
+        return self.agency_station
 
 
 class Arrest(TimeStampedModel):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="arrests")
     date = models.DateField(_("date of arrest"))
     bail_granted = models.BooleanField(_("bail granted"), default=False)
+    # The agency that recorded the row (FIA after a transfer); empty: the cell.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("recorded by organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -380,9 +445,19 @@ class ChallanItemKind(models.TextChoices):
 
 
 class ChallanItem(models.Model):
-    """The checklist the IO and the prosecutor work through together."""
+    """The checklist the IO and the prosecutor work through together. A case
+    run by an agency after a transfer has the agency's own checklist
+    (`organisation`); the cell's stays as it was left."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="challan_items")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("investigating agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     kind = models.CharField(max_length=20, choices=ChallanItemKind.choices)
     io_done_at = models.DateTimeField(null=True, blank=True)
     io_done_by = models.ForeignKey(
@@ -393,15 +468,30 @@ class ChallanItem(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     objection = models.CharField(_("prosecutor's objection"), max_length=500, blank=True)
+    answer = models.CharField(_("the IO's answer to the objection"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["case", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "kind"], name="cases_challan_unique_kind")
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(organisation__isnull=True),
+                name="cases_challan_unique_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "organisation", "kind"],
+                condition=Q(organisation__isnull=False),
+                name="cases_challan_agency_unique_kind",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} of case {self.case_id}"
+
+    @property
+    def returned(self) -> bool:
+        """Sent back by the prosecutor and not yet answered by the IO."""
+        return bool(self.objection) and self.io_done_at is None
 
 
 class Hearing(TimeStampedModel):
@@ -410,6 +500,15 @@ class Hearing(TimeStampedModel):
     date = models.DateField(_("date"))
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     outcome = models.CharField(_("what happened"), max_length=500, blank=True)
+    # The agency that recorded the row (FIA after a transfer); empty: the cell.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("recorded by organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -440,6 +539,15 @@ class Verdict(TimeStampedModel):
     compensation_paid_pkr = models.PositiveBigIntegerField(
         _("compensation paid (PKR)"), null=True, blank=True
     )
+    # The agency that recorded the row (FIA after a transfer); empty: the cell.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("recorded by organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -454,6 +562,9 @@ class ConsentPurpose(models.TextChoices):
     MEDICAL = "medical", _("medical examination")
     SHARING = "sharing", _("share the case with a partner agency")
     TESTIMONY = "testimony", _("testify in court")
+    # Who they are (name, phone) may be told to the investigating agency or the
+    # prosecutor (one, or any); without it they stay a number (CASE-V1) there.
+    IDENTITY = "identity", _("let the investigating agency or prosecutor know who they are")
 
 
 class ConsentMethod(models.TextChoices):
@@ -471,7 +582,7 @@ class Consent(models.Model):
     purpose = models.CharField(_("consent to"), max_length=20, choices=ConsentPurpose.choices)
     organisation = models.ForeignKey(
         Organisation,
-        verbose_name=_("shared with (for sharing only)"),
+        verbose_name=_("shared with (for sharing and identity only)"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

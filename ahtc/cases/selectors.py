@@ -7,7 +7,13 @@
   shared with their organisation, or while a handover to them awaits an answer;
   a revoked share hides it on the next request.
 - Identities: only users with VIEW_IDENTITY who also run the case; partners
-  and monitors see pseudonyms (CASE-V1).
+  and monitors see pseudonyms (CASE-V1). Two exceptions, for the agencies that
+  must act on the accused: the investigating agency (FIA, after it accepted a
+  referral, while the share is active) and the prosecutor of a shared case see
+  the suspects' identity, and a victim's only with that victim's identity
+  consent (ConsentPurpose.IDENTITY); every such view is audited per person.
+- Proceedings: once a case is transferred to FIA, that agency's liaisons record
+  the FIR, arrests, challan, hearings and verdicts; the cell reads them.
 """
 
 from __future__ import annotations
@@ -16,15 +22,32 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from ahtc.accounts.models import OrganisationKind
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import user_scope
-from ahtc.cases.models import Case, CaseShare, Handover, HandoverStatus, Hearing, Task
+from ahtc.cases.models import (
+    PROTECTED_ROLES,
+    SUSPECT_ROLES,
+    Case,
+    CaseShare,
+    ChallanItem,
+    Consent,
+    ConsentPurpose,
+    Handover,
+    HandoverKind,
+    HandoverStatus,
+    Hearing,
+    Task,
+)
 from ahtc.core.access import get_scoped_or_404
 
 PARTNER_PERMS = (Perm.VIEW_SHARED, Perm.PROSECUTE)
+# Agencies that investigate what they accept (and so must know whom they
+# investigate). Narrow on purpose: fail closed for the rest.
+INVESTIGATING_KINDS = (OrganisationKind.FIA,)
 
 
 def _active_share(org_id: int) -> Exists:
@@ -77,7 +100,9 @@ def case_for_user(user: Any, reference: str) -> Case:
     case = Case.objects.filter(reference=reference).only("pk").first()
     return get_scoped_or_404(
         user=user,
-        scoped=cases_for_user(user).select_related("district", "lead_officer", "tip"),
+        scoped=cases_for_user(user).select_related(
+            "district", "lead_officer", "tip", "proceedings_organisation"
+        ),
         pk=case.pk if case else 0,
     )
 
@@ -91,10 +116,20 @@ class CaseAccess:
     partner: bool
     override_consent: bool
     export: bool
+    # Records the FIR, arrests and the IO's side of the challan, and moves the
+    # case: the cell, or the agency running the proceedings after a transfer.
+    proceedings: bool = False
+    # The investigating agency or the prosecutor: sees the suspects' identity.
+    partner_identity: bool = False
 
     @property
     def manage_or_prosecute(self) -> bool:
         return self.manage or self.prosecute
+
+    @property
+    def court_work(self) -> bool:
+        """Hearings and verdicts: whoever runs the proceedings, or the prosecutor."""
+        return self.proceedings or self.prosecute
 
 
 def case_access(user: Any, case: Case) -> CaseAccess:
@@ -110,6 +145,9 @@ def case_access(user: Any, case: Case) -> CaseAccess:
         ).exists()
     )
     prosecute = shared and scope.permits(Perm.PROSECUTE, district)
+    liaison = shared and scope.permits(Perm.VIEW_SHARED, district)
+    runs = case.proceedings_organisation_id
+    agency_runs = liaison and runs is not None and runs == user.organisation_id
     return CaseAccess(
         manage=manage,
         cell=scope.permits(Perm.MANAGE_CASES, district),
@@ -118,7 +156,42 @@ def case_access(user: Any, case: Case) -> CaseAccess:
         partner=not manage,
         override_consent=manage and scope.permits(Perm.CONSENT_OVERRIDE, district),
         export=scope.permits(Perm.EXPORT, district) and (manage or shared),
+        proceedings=agency_runs if runs is not None else manage,
+        partner_identity=not manage
+        and (prosecute or agency_runs or (liaison and _investigates(case, user))),
     )
+
+
+def _investigates(case: Case, user: Any) -> bool:
+    """The user's agency accepted a referral of this case and investigates."""
+    return case.handovers.filter(
+        kind=HandoverKind.REFER,
+        status=HandoverStatus.ACCEPTED,
+        to_organisation_id=user.organisation_id,
+        to_organisation__kind__in=INVESTIGATING_KINDS,
+    ).exists()
+
+
+def partner_identified_parties(user: Any, case: Case, access: CaseAccess) -> set[int]:
+    """Parties whose identity the investigating agency or the prosecutor is
+    shown: every suspect, and a victim only while that victim's identity
+    consent (to this agency, or to any) is in force and neither the case nor
+    the victim's protection record withholds it. Everyone else: pseudonyms."""
+    if not access.partner_identity:
+        return set()
+    people = case.parties.filter(person__isnull=False)
+    shown = set(people.filter(role__in=SUSPECT_ROLES).values_list("pk", flat=True))
+    if case.identity_withheld:
+        return shown
+    consented = Consent.objects.filter(
+        case=case, purpose=ConsentPurpose.IDENTITY, withdrawn_at__isnull=True
+    ).filter(Q(organisation__isnull=True) | Q(organisation_id=user.organisation_id))
+    victims = (
+        people.filter(role__in=PROTECTED_ROLES, pk__in=consented.values("party_id"))
+        .exclude(person__protection__identity_withheld=True)
+        .values_list("pk", flat=True)
+    )
+    return shown | set(victims)
 
 
 def exportable_cases_q(user: Any) -> Q:
@@ -138,6 +211,30 @@ def tasks_due_for_user(user: Any, *, within_days: int = 7) -> QuerySet[Task]:
         .filter(Q(assignee=user) | Q(case__in=cases_for_user(user).filter(managed_cases_q(user))))
         .select_related("case", "assignee")
         .order_by("due", "pk")
+    )
+
+
+def challan_returned_for_user(user: Any) -> QuerySet[ChallanItem]:
+    """Challan items the prosecutor returned, waiting for the IO's answer, on
+    cases whose proceedings the user runs: the cases they lead or manage, or,
+    for an agency's liaison, the cases their agency runs (share active)."""
+    runs = managed_cases_q(user) & Q(proceedings_organisation__isnull=True)
+    if user.organisation_id:
+        runs |= (
+            user_scope(user).q(Perm.VIEW_SHARED, "district__path")
+            & Q(proceedings_organisation_id=user.organisation_id)
+            & Q(_active_share(user.organisation_id))
+        )
+    cases = cases_for_user(user).filter(runs)
+    return (
+        ChallanItem.objects.filter(case__in=cases, io_done_at__isnull=True)
+        .exclude(objection="")
+        .filter(
+            Q(organisation__isnull=True, case__proceedings_organisation__isnull=True)
+            | Q(organisation_id=F("case__proceedings_organisation_id"))
+        )
+        .select_related("case")
+        .order_by("case__year", "case__number", "pk")
     )
 
 

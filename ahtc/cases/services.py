@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -71,6 +71,7 @@ from ahtc.core.sequence import next_in_sequence
 from ahtc.core.storage import file_store
 from ahtc.core.uploads import SealedUpload
 from ahtc.geography.models import Area, PoliceStation
+from ahtc.notifications.services import notify_handover, notify_task_assigned
 from ahtc.people.models import Person
 from ahtc.portal.files import (
     EDGE_BYTES,
@@ -105,11 +106,15 @@ def case_open(
     offence_date: dt.date | None = None,
     lead_officer: Any = None,
     opened_on: dt.date | None = None,
+    split_reason: str = "",
 ) -> Case:
+    """A report leads to one case; a second case is opened from it only as a
+    deliberate split, with `split_reason` (the report stays with its case)."""
     if origin == Origin.TIP and tip is None:
         raise CaseError(_("Choose the citizen report this case comes from."))
     if tip is not None and tip.district_id and tip.district_id != district.pk:
         raise CaseError(_("The citizen report belongs to another district."))
+    split = _is_split(tip, split_reason)
     if origin == Origin.REFERRAL and referred_by is None:
         raise CaseError(_("Say which agency referred the case."))
     year = (opened_on or timezone.localdate()).year
@@ -127,18 +132,67 @@ def case_open(
         offence_date=offence_date,
         lead_officer=lead_officer,
         opened_by=by,
+        tip_split=split,
+        split_reason=split_reason.strip() if split else "",
     )
     if opened_on is not None:
         Case.objects.filter(pk=case.pk).update(
             created_at=timezone.make_aware(dt.datetime.combine(opened_on, dt.time(10)))
         )
-    _audit(by, case, f"opened from {origin}", AuditAction.CREATE)
-    if tip is not None:
-        from ahtc.portal.models import TipStatus
-        from ahtc.portal.services import tip_set_status
+    _audit(by, case, f"opened from {origin}{' (split)' if split else ''}", AuditAction.CREATE)
+    if tip is not None and not split:
+        from ahtc.portal.services import tip_link
 
-        tip_set_status(tip=tip, status=TipStatus.LINKED, by=by)
+        tip_link(tip=tip, case=case, by=by)
     return case
+
+
+def _is_split(tip: Any, split_reason: str) -> bool:
+    """Whether a case from `tip` would be a second one (refused without a
+    reason). The report row is locked, so two officers cannot both open the
+    'first' case from it at once."""
+    if tip is None:
+        return False
+    from ahtc.portal.models import Tip
+
+    locked = Tip.objects.select_for_update().get(pk=tip.pk)
+    existing = (locked.case if locked.case_id else None) or Case.objects.filter(
+        tip=tip, tip_split=False
+    ).first()
+    if existing is None:
+        return False
+    if not split_reason.strip():
+        raise CaseError(
+            _(
+                "Report %(report)s already belongs to case %(case)s. Open it there, or say "
+                "why this report needs a second case."
+            )
+            % {"report": tip.reference, "case": existing.reference}
+        )
+    return True
+
+
+@transaction.atomic
+def case_link_reports(*, case: Case, tips: Iterable[Any], by: Any) -> list[Any]:
+    """Link citizen reports to `case` ("linked to a case"): all or none. A
+    report of another district, or already part of another case, is refused."""
+    from ahtc.portal.services import tip_link
+
+    tips = list(tips)
+    wrong_district = [t.reference for t in tips if t.district_id != case.district_id]
+    if wrong_district:
+        raise CaseError(
+            _("Not in the district of case %(case)s: %(reports)s")
+            % {"case": case.reference, "reports": ", ".join(wrong_district)}
+        )
+    elsewhere = [t.reference for t in tips if t.case_id not in (None, case.pk)]
+    if elsewhere:
+        raise CaseError(
+            _("Already part of another case: %(reports)s") % {"reports": ", ".join(elsewhere)}
+        )
+    linked = [tip_link(tip=tip, case=case, by=by) for tip in tips]
+    _audit(by, case, f"{len(linked)} citizen report(s) linked")
+    return linked
 
 
 # --- parties --------------------------------------------------------------------
@@ -373,7 +427,8 @@ def consent_record(
         raise CaseError(_("Consent is recorded for a victim or smuggled migrant of this case."))
     if given_on > timezone.localdate():
         raise CaseError(_("The date is in the future."))
-    if organisation is not None and purpose != ConsentPurpose.SHARING:
+    with_whom = {ConsentPurpose.SHARING, ConsentPurpose.IDENTITY}
+    if organisation is not None and purpose not in with_whom:
         organisation = None
     consent = Consent.objects.create(
         case=case,
@@ -417,6 +472,8 @@ TRANSITIONS: dict[str, set[str]] = {
     S.CHALLAN_SUBMITTED: {S.TRIAL, S.INVESTIGATION},
     S.TRIAL: {S.CONVICTED, S.ACQUITTED, S.COMPOUNDED, S.WITHDRAWN},
 }
+# The agency that took a transferred case over starts its own proceedings.
+AGENCY_START = {S.FIR_REGISTERED}
 # What a prosecutor (on a shared case) may move; cell staff may move everything.
 PROSECUTOR_TRANSITIONS = {
     (S.CHALLAN_SUBMITTED, S.TRIAL),
@@ -431,27 +488,57 @@ NOTE_REQUIRED = {S.CLOSED_NO_OFFENCE, S.WITHDRAWN, S.COMPOUNDED}
 CONSENT_FOR: dict[str, str] = {S.FIR_REGISTERED: ConsentPurpose.STATEMENT}
 
 
+def _next_statuses(case: Case) -> set[str]:
+    """A case run by an agency (after a transfer to FIA) goes through the same
+    stages, never back to the cell by a second transfer; a case transferred
+    before an agency was recorded as running it moves no further."""
+    if case.status == S.TRANSFERRED_FIA:
+        return set(AGENCY_START) if case.run_by_agency else set()
+    nexts = set(TRANSITIONS.get(case.status, set()))
+    if case.run_by_agency:
+        nexts.discard(S.TRANSFERRED_FIA)
+    return nexts
+
+
+def _of_track(rows: Any, case: Case) -> Any:
+    agency = case.proceedings_organisation_id
+    if agency is None:
+        return rows.filter(organisation__isnull=True)
+    return rows.filter(organisation_id=agency)
+
+
+def track_firs(case: Case) -> Any:
+    """The FIRs of whoever runs the proceedings now (the agency's, or the cell's)."""
+    return _of_track(case.firs, case)
+
+
+def challan_items(case: Case) -> Any:
+    """The challan checklist of whoever runs the proceedings now."""
+    return _of_track(case.challan_items, case)
+
+
 def transition_problems(case: Case, to: str) -> list[str | Promise]:
     """Everything that stops the move, consent aside (see `_consent_gate`)."""
-    if to not in TRANSITIONS.get(case.status, set()):
+    if to not in _next_statuses(case):
         return [
             _("A case that is %(now)s cannot go to %(to)s.")
             % {"now": Status(case.status).label, "to": Status(to).label}
         ]
     problems: list[str | Promise] = []
+    agency = case.run_by_agency  # the agency's own FIR and IO; the cell classified
     if to == S.FIR_REGISTERED:
-        if not case.firs.exists():
+        if not track_firs(case).exists():
             problems.append(_("Record the FIR first."))
-        if not case.classification:
+        if not case.classification and not agency:
             problems.append(_("Classify the case first (classification assistant)."))
-    if to == S.INVESTIGATION and case.lead_officer_id is None:
+    if to == S.INVESTIGATION and case.lead_officer_id is None and not agency:
         problems.append(_("Assign an investigating officer first."))
     if to == S.CHALLAN_SUBMITTED:
         if not case.parties.filter(role__in=_suspect_roles()).exists():
             problems.append(_("Add at least one accused."))
-        if case.challan_items.filter(io_done_at__isnull=True).exists():
+        if challan_items(case).filter(io_done_at__isnull=True).exists():
             problems.append(_("The IO has not completed every item of the challan checklist."))
-    if to == S.TRIAL and case.challan_items.filter(prosecutor_ok_at__isnull=True).exists():
+    if to == S.TRIAL and challan_items(case).filter(prosecutor_ok_at__isnull=True).exists():
         problems.append(_("The prosecutor has not accepted every item of the challan."))
     if to in {S.CONVICTED, S.ACQUITTED, S.COMPOUNDED}:
         outcomes = set(Verdict.objects.filter(party__case=case).values_list("outcome", flat=True))
@@ -484,7 +571,7 @@ def _suspect_roles() -> list[str]:
 
 def allowed_transitions(case: Case) -> list[str]:
     order = [str(s) for s in Status]
-    return sorted(TRANSITIONS.get(case.status, set()), key=order.index)
+    return sorted(_next_statuses(case), key=order.index)
 
 
 @transaction.atomic
@@ -500,6 +587,8 @@ def case_transition(
     case = Case.objects.select_for_update().select_related("district").get(pk=case.pk)
     if as_prosecutor and (case.status, to) not in PROSECUTOR_TRANSITIONS:
         raise CaseError(_("A prosecutor cannot make this change; ask the cell."))
+    if not as_prosecutor:
+        _recording_agency(case, by)
     problems = transition_problems(case, to)
     if problems:
         raise CaseError(" ".join(str(p) for p in problems))
@@ -517,7 +606,11 @@ def case_transition(
         )
     previous = case.status
     case.status = to
-    case.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if to == S.TRANSFERRED_FIA:
+        case.proceedings_organisation = _accepting_agency(case)
+        fields.append("proceedings_organisation")
+    case.save(update_fields=fields)
     StatusChange.objects.create(
         case=case,
         from_status=previous,
@@ -528,12 +621,146 @@ def case_transition(
     )
     if to == S.INVESTIGATION:
         for kind in ChallanItemKind:
-            ChallanItem.objects.get_or_create(case=case, kind=kind)
+            ChallanItem.objects.get_or_create(
+                case=case, organisation=case.proceedings_organisation, kind=kind
+            )
     _audit(by, case, f"status {previous} -> {to}")
     return case
 
 
 # --- proceedings ----------------------------------------------------------------------
+
+
+def _check_date(
+    date: dt.date,
+    *,
+    not_before: dt.date | None = None,
+    before_what: Promise | str = "",
+    future_ok: bool = False,
+) -> None:
+    """Proceedings are recorded after they happen, in order (offence, FIR,
+    arrest, hearing, verdict): a date in the future or before the step it
+    follows is a typing error, refused with the date it may not precede."""
+    if not future_ok and date > timezone.localdate():
+        raise CaseError(_("The date is in the future."))
+    if not_before is not None and date < not_before:
+        raise CaseError(
+            _("The date is before %(what)s (%(date)s).")
+            % {"what": before_what, "date": not_before.isoformat()}
+        )
+
+
+def first_fir_date(case: Case) -> dt.date | None:
+    first: dt.date | None = case.firs.aggregate(first=Min("date"))["first"]
+    return first
+
+
+def _verdict_date_check(party: Party, date: dt.date) -> None:
+    case = party.case
+    _check_date(date, not_before=first_fir_date(case), before_what=_("the first FIR"))
+    arrested: dt.date | None = party.arrests.aggregate(last=Max("date"))["last"]
+    _check_date(date, not_before=arrested, before_what=_("the arrest of this accused"))
+    heard: dt.date | None = case.hearings.aggregate(first=Min("date"))["first"]
+    _check_date(date, not_before=heard, before_what=_("the first hearing"))
+
+
+def _accepting_agency(case: Case) -> Organisation | None:
+    """The FIA office that accepted the referral (share still active): it runs
+    the proceedings once the case is transferred."""
+    handover = (
+        case.handovers.filter(
+            kind=HandoverKind.REFER,
+            status=HandoverStatus.ACCEPTED,
+            to_organisation__kind=OrganisationKind.FIA,
+            to_organisation__in=case.shares.filter(revoked_at__isnull=True).values("organisation"),
+        )
+        .select_related("to_organisation")
+        .order_by("-answered_at", "-pk")
+        .first()
+    )
+    return handover.to_organisation if handover else None
+
+
+def _recording_agency(case: Case, by: Any) -> Organisation | None:
+    """Who records a step of the proceedings: None for the cell; the agency
+    once it runs them, and then only its users (the cell reads)."""
+    if case.proceedings_organisation_id is None:
+        return None
+    if getattr(by, "organisation_id", None) != case.proceedings_organisation_id:
+        raise CaseError(
+            _("The agency running the proceedings records them; the cell follows them here."),
+            refusal="proceedings refused: run by another agency",
+        )
+    if not case.shares.filter(
+        organisation_id=case.proceedings_organisation_id, revoked_at__isnull=True
+    ).exists():
+        raise CaseError(
+            _("The case is no longer shared with your agency; ask the cell."),
+            refusal="proceedings refused: share ended",
+        )
+    return case.proceedings_organisation
+
+
+def _recorded_by(case: Case, by: Any) -> Organisation | None:
+    """The agency a row is recorded for (hearings and verdicts may also come
+    from the prosecutor, who records them for the court, not for an agency)."""
+    if case.proceedings_organisation_id == getattr(by, "organisation_id", None):
+        return case.proceedings_organisation
+    return None
+
+
+# FIA registers its FIRs under the laws it enforces (FIA Act schedule).
+AGENCY_FIR_ACTS = ("PTPA 2018", "PSMA 2018", "Emigration Ordinance 1979")
+
+
+def agency_fir_provisions(case: Case, date: dt.date | None = None) -> Any:
+    on = case.offence_date or date or timezone.localdate()
+    return provisions_in_force(on).filter(act__in=AGENCY_FIR_ACTS)
+
+
+@transaction.atomic
+def agency_fir_add(
+    *,
+    case: Case,
+    by: Any,
+    number: str,
+    date: dt.date,
+    station: str,
+    provision_codes: Iterable[str],
+) -> Fir:
+    """The FIR of the agency running the proceedings: its circle (the agency
+    itself) and its own police station, named as the agency writes it."""
+    organisation = _recording_agency(case, by)
+    if organisation is None:
+        raise CaseError(_("The case is not run by an agency; record the cell's FIR."))
+    if not station.strip():
+        raise CaseError(_("Name the agency's police station."))
+    _check_date(date, not_before=case.offence_date, before_what=_("the offence"))
+    codes = list(dict.fromkeys(provision_codes))
+    if not codes:
+        raise CaseError(_("Choose at least one section."))
+    in_force = {p.code: p for p in agency_fir_provisions(case, date)}
+    unknown = [c for c in codes if c not in in_force]
+    if unknown:
+        raise CaseError(
+            _("Not a section of PTPA, PSMA or the Emigration Ordinance in force: %(codes)s")
+            % {"codes": ", ".join(unknown)}
+        )
+    try:
+        with transaction.atomic():
+            fir = Fir.objects.create(
+                case=case,
+                number=number.strip(),
+                date=date,
+                organisation=organisation,
+                agency_station=station.strip()[:200],
+                added_by=by,
+            )
+    except IntegrityError as exc:
+        raise CaseError(_("This police station already has that FIR number on that date.")) from exc
+    fir.provisions.set([in_force[c] for c in codes])
+    _audit(by, case, f"FIR recorded by organisation {organisation.pk}", AuditAction.CREATE)
+    return fir
 
 
 @transaction.atomic
@@ -546,8 +773,9 @@ def fir_add(
     police_station: PoliceStation,
     provision_codes: Iterable[str],
 ) -> Fir:
-    if date > timezone.localdate():
-        raise CaseError(_("The date is in the future."))
+    if _recording_agency(case, by) is not None:
+        raise CaseError(_("Record the agency's FIR with the agency's own police station."))
+    _check_date(date, not_before=case.offence_date, before_what=_("the offence"))
     if not police_station.tehsil.path.startswith(case.district.path):
         raise CaseError(_("The police station is not in the case's district."))
     codes = list(dict.fromkeys(provision_codes))
@@ -579,9 +807,15 @@ def fir_add(
 def arrest_add(*, party: Party, by: Any, date: dt.date, bail_granted: bool = False) -> Arrest:
     if not party.is_suspect:
         raise CaseError(_("Only an accused can be arrested."))
-    if date > timezone.localdate():
-        raise CaseError(_("The date is in the future."))
-    arrest = Arrest.objects.create(party=party, date=date, bail_granted=bail_granted, added_by=by)
+    _check_date(date, not_before=party.case.offence_date, before_what=_("the offence"))
+    _check_date(date, not_before=first_fir_date(party.case), before_what=_("the first FIR"))
+    arrest = Arrest.objects.create(
+        party=party,
+        date=date,
+        bail_granted=bail_granted,
+        organisation=_recording_agency(party.case, by),
+        added_by=by,
+    )
     _audit(by, party.case, "arrest recorded")
     return arrest
 
@@ -592,13 +826,31 @@ CHALLAN_CONSENT = {
 }
 
 
+def _challan_open(item: ChallanItem) -> None:
+    case = item.case
+    if case.is_closed and not (case.run_by_agency and case.status == S.TRANSFERRED_FIA):
+        raise CaseError(_("The case is closed; its checklist can no longer change."))
+    if item.organisation_id != case.proceedings_organisation_id:
+        raise CaseError(_("This checklist belongs to earlier proceedings; it is kept as it was."))
+
+
 @transaction.atomic
 def challan_io_done(
-    *, item: ChallanItem, by: Any, override_consent: bool = False, reason: str = ""
+    *,
+    item: ChallanItem,
+    by: Any,
+    override_consent: bool = False,
+    reason: str = "",
+    answer: str = "",
 ) -> ChallanItem:
+    """The IO completes an item, or answers one the prosecutor returned: in
+    any status of the case while it is open (a returned item is answered
+    without moving the case back to investigation)."""
     case = item.case
-    if case.status != S.INVESTIGATION:
-        raise CaseError(_("The checklist is worked through during the investigation."))
+    _challan_open(item)
+    _recording_agency(case, by)
+    if item.returned and not answer.strip():
+        raise CaseError(_("Answer the prosecutor's objection: say what was done."))
     if item.kind in CHALLAN_CONSENT:
         _consent_gate(
             case=case,
@@ -608,10 +860,14 @@ def challan_io_done(
             override=override_consent,
             reason=reason,
         )
+    answered = item.returned
     item.io_done_at = timezone.now()
     item.io_done_by = by
-    item.save(update_fields=["io_done_at", "io_done_by"])
-    _audit(by, case, f"challan item {item.kind} done by IO")
+    if answered:
+        item.answer = answer.strip()[:500]
+    item.save(update_fields=["io_done_at", "io_done_by", "answer"])
+    what = "objection answered" if answered else "done"
+    _audit(by, case, f"challan item {item.kind} {what} by IO")
     return item
 
 
@@ -619,6 +875,7 @@ def challan_io_done(
 def challan_prosecutor_answer(
     *, item: ChallanItem, by: Any, accept: bool, objection: str = ""
 ) -> ChallanItem:
+    _challan_open(item)
     if item.io_done_at is None:
         raise CaseError(_("The IO has not completed this item yet."))
     if accept:
@@ -633,6 +890,7 @@ def challan_prosecutor_answer(
         item.io_done_at = None
         item.io_done_by = None
         item.objection = objection.strip()[:500]
+        item.answer = ""
     item.save()
     _audit(by, item.case, f"challan item {item.kind} {'accepted' if accept else 'returned'}")
     return item
@@ -644,8 +902,21 @@ def hearing_add(
 ) -> Hearing:
     if case.status not in {S.CHALLAN_SUBMITTED, S.TRIAL}:
         raise CaseError(_("Hearings are recorded once the challan is in court."))
+    # A hearing may be scheduled ahead; what happened at it cannot be.
+    _check_date(
+        date,
+        not_before=first_fir_date(case),
+        before_what=_("the first FIR"),
+        future_ok=not outcome.strip(),
+    )
     hearing = Hearing.objects.create(
-        case=case, court=court, date=date, purpose=purpose, outcome=outcome, added_by=by
+        case=case,
+        court=court,
+        date=date,
+        purpose=purpose,
+        outcome=outcome,
+        organisation=_recorded_by(case, by),
+        added_by=by,
     )
     _audit(by, case, "hearing recorded")
     return hearing
@@ -675,6 +946,7 @@ def verdict_add(
         raise CaseError(_("A sentence is recorded only with a conviction."))
     if (compensation_paid_pkr or 0) > (compensation_ordered_pkr or 0):
         raise CaseError(_("More compensation is paid than was ordered."))
+    _verdict_date_check(party, date)
     try:
         with transaction.atomic():
             verdict = Verdict.objects.create(
@@ -686,6 +958,7 @@ def verdict_add(
                 fine_pkr=fine_pkr,
                 compensation_ordered_pkr=compensation_ordered_pkr,
                 compensation_paid_pkr=compensation_paid_pkr,
+                organisation=_recorded_by(case, by),
                 added_by=by,
             )
     except IntegrityError as exc:
@@ -803,6 +1076,7 @@ def handover_create(
         by=by,
     )
     _audit(by, case, f"handover {kind} proposed")
+    notify_handover(handover=handover, by=by)
     return handover
 
 
@@ -982,6 +1256,7 @@ def task_add(*, case: Case, by: Any, title: str, assignee: Any, due: dt.date) ->
         raise CaseError(_("Choose someone who works on cases in this district."))
     task = Task.objects.create(case=case, title=title, assignee=assignee, due=due, added_by=by)
     _audit(by, case, "task added")
+    notify_task_assigned(task=task, by=by)
     return task
 
 

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -53,12 +54,15 @@ from ahtc.cases.selectors import (
     case_access,
     case_for_user,
     cases_for_user,
+    challan_returned_for_user,
     hearings_due_for_user,
     managed_cases_q,
+    partner_identified_parties,
     tasks_due_for_user,
 )
 from ahtc.core.access import get_scoped_or_404
 from ahtc.core.audit import audit_export_refused, audit_record
+from ahtc.core.confirm import confirmed, unconfirmed
 from ahtc.core.models import AuditAction
 from ahtc.core.uploads import SealedUpload, accepts_files, evidence_limits
 from ahtc.geography.models import PoliceStation
@@ -216,6 +220,7 @@ def due(request: HttpRequest) -> HttpResponse:
         "overdue": [t for t in tasks if t.due < today],
         "soon": [t for t in tasks if t.due >= today],
         "hearings": hearings_due_for_user(user),
+        "returned": challan_returned_for_user(user)[:100],
         "today": today,
     }
     return render(request, "cases/due.html", context)
@@ -246,6 +251,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
             "title": tip.get_category_display(),
         }
     form = f.CaseOpenForm(request.POST or None, districts=districts, orgs=orgs, initial=initial)
+    if tip is None or (tip.case_id is None and not tip.cases.exists()):
+        del form.fields["split_reason"]  # asked only when the report has a case
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -258,6 +265,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 tip=tip,
                 referred_by=data["referred_by"],
                 offence_date=data["offence_date"],
+                split_reason=data.get("split_reason", ""),
             )
         except s.CaseError as exc:
             form.add_error(None, exc.message)
@@ -275,10 +283,10 @@ def _load(request: HttpRequest, reference: str) -> tuple[Case, CaseAccess]:
     return case, case_access(request.user, case)
 
 
-def _party_label(party: Party, access: CaseAccess) -> str:
+def _party_label(party: Party, access: CaseAccess, identified: bool = False) -> str:
     if party.person_id is None:
         return party.organisation_name
-    if not access.identity:
+    if not (access.identity or identified):
         return party.pseudonym
     person = party.person
     assert person is not None  # noqa: S101 - person_id checked above
@@ -286,23 +294,98 @@ def _party_label(party: Party, access: CaseAccess) -> str:
     return f"{party.pseudonym}: {names}" if names else party.pseudonym
 
 
+def _partner_details(party: Party) -> list[str]:
+    """What the investigating agency or prosecutor is told about a person they
+    act on: the other name forms, aliases, identifiers and the cell's note."""
+    person = party.person
+    if person is None:
+        return []
+    details = [
+        f"{_('father or husband')}: {person.relative_name}" if person.relative_name else "",
+        *(f"{i.get_kind_display()}: {i.value}" for i in person.identifiers.all()),
+        *(f"{_('alias')}: {a.name}" for a in person.aliases.all()),
+        party.note,
+    ]
+    return [d for d in details if d]
+
+
+def _identities_shown(request: HttpRequest, case: Case, parties: list[Party]) -> None:
+    """One audit row per person whose identity a partner agency is shown."""
+    for party in parties:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            target=party.person,
+            area_code=case.district.code,
+            reason=f"identity shown to a partner agency in case {case.reference} "
+            f"as {'suspect' if party.is_suspect else 'victim, with identity consent'}",
+        )
+
+
+def _next_actions(case: Case, access: CaseAccess, challan: list[ChallanItem]) -> list[str]:
+    """What the reader of the case page does next, in words."""
+    actions: list[str] = []
+    returned = sum(1 for item in challan if item.returned)
+    to_review = sum(1 for item in challan if item.io_done_at and not item.prosecutor_ok_at)
+    if case.run_by_agency and not access.proceedings:
+        agency = case.proceedings_organisation.name if case.proceedings_organisation else ""
+        actions.append(
+            _("%(agency)s runs the proceedings since the transfer; its progress shows below.")
+            % {"agency": agency}
+        )
+    if access.proceedings and case.run_by_agency and case.status == "transferred_fia":
+        actions.append(
+            _("Record your FIR (PTPA, PSMA or Emigration Ordinance), then move the case on.")
+        )
+    if access.proceedings and returned:
+        actions.append(
+            ngettext(
+                "The prosecutor returned %(n)d challan item: answer the objection in the "
+                "checklist; the case stays where it is.",
+                "The prosecutor returned %(n)d challan items: answer each objection in the "
+                "checklist; the case stays where it is.",
+                returned,
+            )
+            % {"n": returned}
+        )
+    if access.prosecute and to_review:
+        actions.append(
+            ngettext(
+                "%(n)d challan item waits for your review.",
+                "%(n)d challan items wait for your review.",
+                to_review,
+            )
+            % {"n": to_review}
+        )
+    return actions
+
+
 @staff_view(CASE_WORK)
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _load(request, reference)
+    identified = partner_identified_parties(request.user, case, access)
     parties = list(
         case.parties.select_related("person", "person__protection", "case").prefetch_related(
-            "arrests"
+            "arrests",
+            *(("person__identifiers", "person__aliases") if identified else ()),
         )
     )
     for party in parties:
-        party.label = _party_label(party, access)  # type: ignore[attr-defined]
+        shown = party.pk in identified
+        party.label = _party_label(party, access, shown)  # type: ignore[attr-defined]
+        party.details = _partner_details(party) if shown else []  # type: ignore[attr-defined]
+    why = "case file with identities" if access.identity else "case file (pseudonyms)"
+    if identified:
+        why = f"case file with {len(identified)} identities for a partner agency"
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
         target=case,
         area_code=case.district.code,
-        reason="case file with identities" if access.identity else "case file (pseudonyms)",
+        reason=why,
     )
+    _identities_shown(request, case, [p for p in parties if p.pk in identified])
+    challan = list(s.challan_items(case))
     decision = case.decisions.select_related("decided_by").prefetch_related("provisions").first()
     problems = {to: s.transition_problems(case, to) for to in s.allowed_transitions(case)}
     consent_missing = {
@@ -327,11 +410,15 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "flags": [Flag(x).label for x in (decision.flags if decision else [])],
         "problems": problems,
         "consent_missing": consent_missing,
-        "firs": case.firs.select_related("police_station").prefetch_related("provisions"),
-        "challan": case.challan_items.all(),
-        "hearings": case.hearings.all(),
+        "firs": case.firs.select_related("police_station", "organisation").prefetch_related(
+            "provisions"
+        ),
+        "challan": challan,
+        "next_actions": _next_actions(case, access, challan),
+        "closed": case.is_closed and not (case.run_by_agency and case.status == "transferred_fia"),
+        "hearings": case.hearings.select_related("organisation"),
         "verdicts": Verdict.objects.filter(party__case=case)
-        .select_related("provision", "party__case")
+        .select_related("provision", "party__case", "organisation")
         .order_by("date", "pk"),
         "consents": case.consents.select_related("party", "organisation"),
         "shares": case.shares.select_related("organisation"),
@@ -619,7 +706,7 @@ def classify(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view(CASE_WORK)
 def transition(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _load(request, reference)
-    if not (access.manage or access.prosecute):
+    if not (access.proceedings or access.prosecute):
         return refused(request, case, "lacks case access: transition")
     form = f.TransitionForm(request.POST, allowed=s.allowed_transitions(case))
     if not form.is_valid():
@@ -632,7 +719,7 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
             to=data["to"],
             by=request.user,
             note=data["note"],
-            as_prosecutor=not access.manage,
+            as_prosecutor=not access.proceedings,
             override_consent=data["override_consent"],
         )
     except s.CaseError as exc:
@@ -647,29 +734,61 @@ def _suspects(case: Case) -> QuerySet[Party]:
     return case.parties.filter(role__in=[str(r) for r in SUSPECT_ROLES]).select_related("case")
 
 
+def _decided_provisions(case: Case, offered: QuerySet[LegalProvision]) -> list[int]:
+    """The FIR starts from the sections decided at classification (those still
+    offered for the offence date); the officer can change them."""
+    decision = case.decisions.first()
+    if decision is None:
+        return []
+    decided = offered.filter(pk__in=decision.provisions.values("pk"))
+    return list(decided.values_list("pk", flat=True))
+
+
 @staff_view(CASE_WORK)
 def fir_add(request: HttpRequest, reference: str) -> HttpResponse:
     def build(case: Case, access: CaseAccess, request: HttpRequest) -> Any:
         stations = PoliceStation.objects.filter(
             tehsil__path__startswith=case.district.path, is_active=True
         ).order_by("name_en")
+        if case.run_by_agency:
+            circle = case.proceedings_organisation.name if case.proceedings_organisation else ""
+            return f.AgencyFirForm(
+                _post(request)[0], provisions=s.agency_fir_provisions(case), circle=circle
+            )
+        offered = s.offered_provisions(case)
         return f.FirForm(
-            _post(request)[0], stations=stations, provisions=s.offered_provisions(case)
+            _post(request)[0],
+            stations=stations,
+            provisions=offered,
+            initial={"provisions": _decided_provisions(case, offered)},
         )
 
-    return _action(
-        request,
-        reference,
-        need="manage",
-        build=build,
-        handle=lambda case, d, a, r: s.fir_add(
+    def handle(case: Case, d: dict[str, Any], a: CaseAccess, r: HttpRequest) -> Any:
+        codes = [p.code for p in d["provisions"]]
+        if case.run_by_agency:
+            return s.agency_fir_add(
+                case=case,
+                by=r.user,
+                number=d["number"],
+                date=d["date"],
+                station=d["station"],
+                provision_codes=codes,
+            )
+        return s.fir_add(
             case=case,
             by=r.user,
             number=d["number"],
             date=d["date"],
             police_station=d["police_station"],
-            provision_codes=[p.code for p in d["provisions"]],
-        ),
+            provision_codes=codes,
+        )
+
+    return _action(
+        request,
+        reference,
+        need="proceedings",
+        build=build,
+        handle=handle,
         title=_("Record the FIR"),
         anchor="proceedings",
         done=_("FIR recorded."),
@@ -681,7 +800,7 @@ def arrest_add(request: HttpRequest, reference: str) -> HttpResponse:
     return _action(
         request,
         reference,
-        need="manage",
+        need="proceedings",
         build=lambda c, a, r: f.ArrestForm(_post(r)[0], parties=_suspects(c)),
         handle=lambda case, d, a, r: s.arrest_add(
             party=d["party"], by=r.user, date=d["date"], bail_granted=d["bail_granted"]
@@ -702,11 +821,11 @@ def challan_action(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect(_detail_url(case, "challan"))
     data = form.cleaned_data
     action = data["action"]
-    if (action == "io_done" and not access.manage) or (
+    if (action == "io_done" and not access.proceedings) or (
         action != "io_done" and not access.prosecute
     ):
         return refused(request, case, f"lacks case access: challan {action}")
-    item = ChallanItem.objects.filter(case=case, kind=data["kind"]).first()
+    item = s.challan_items(case).filter(kind=data["kind"]).first()
     if item is None:
         raise Http404
     try:
@@ -716,6 +835,7 @@ def challan_action(request: HttpRequest, reference: str) -> HttpResponse:
                 by=request.user,
                 override_consent=data["override_consent"],
                 reason=data["reason"],
+                answer=data["answer"],
             )
         else:
             s.challan_prosecutor_answer(
@@ -730,11 +850,42 @@ def challan_action(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(CASE_WORK)
+def challan_answer(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    """The IO answers an item the prosecutor returned, whatever the case's
+    status; a refusal keeps the answer typed."""
+    case, _access = _load(request, reference)
+    item = s.challan_items(case).filter(kind=kind).first()
+    if item is None:
+        raise Http404
+
+    def handle(case: Case, d: dict[str, Any], a: CaseAccess, r: HttpRequest) -> Any:
+        return s.challan_io_done(
+            item=item,
+            by=r.user,
+            answer=d["answer"],
+            override_consent=d.get("override_consent", False),
+            reason=d.get("reason", ""),
+        )
+
+    return _action(
+        request,
+        reference,
+        need="proceedings",
+        build=lambda c, a, r: f.ChallanAnswerForm(_post(r)[0], may_override=a.override_consent),
+        handle=handle,
+        title=_("Answer the prosecutor's objection"),
+        anchor="challan",
+        done=_("Answer sent; the prosecutor reviews the item again."),
+        extra={"challan_item": item},
+    )
+
+
+@staff_view(CASE_WORK)
 def hearing_add(request: HttpRequest, reference: str) -> HttpResponse:
     return _action(
         request,
         reference,
-        need="manage_or_prosecute",
+        need="court_work",
         build=lambda c, a, r: f.HearingForm(_post(r)[0]),
         handle=lambda case, d, a, r: s.hearing_add(case=case, by=r.user, **d),
         title=_("Record a hearing"),
@@ -752,7 +903,7 @@ def verdict_add(request: HttpRequest, reference: str) -> HttpResponse:
     return _action(
         request,
         reference,
-        need="manage_or_prosecute",
+        need="court_work",
         build=build,
         handle=lambda case, d, a, r: s.verdict_add(by=r.user, **d),
         title=_("Record a verdict"),
@@ -811,6 +962,8 @@ def consent_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpRespo
     if not access.manage:
         return refused(request, case, "lacks case access: manage")
     consent = _in_case(request, Consent, pk, case=case)
+    if not confirmed(request):
+        return unconfirmed(request, _detail_url(case, "consent"))
     try:
         revoked = s.consent_withdraw(consent=consent, by=request.user)
     except s.CaseError as exc:
@@ -844,6 +997,8 @@ def share_revoke(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     if not access.cell:
         return refused(request, case, "lacks case access: cell")
     share = _in_case(request, CaseShare, pk, case=case)
+    if not confirmed(request):
+        return unconfirmed(request, _detail_url(case, "sharing"))
     s.share_revoke(share=share, by=request.user)
     messages.success(request, _("Sharing ended. The agency no longer sees the case."))
     return redirect(_detail_url(case, "sharing"))

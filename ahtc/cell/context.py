@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import districts_for_user, user_scope
+from ahtc.notifications.selectors import unread_count
 
 SESSION_AREA_KEY = "ahtc_area"
 
@@ -84,4 +85,9 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
     # One district: it is the current one. Several: only the one chosen.
     default = districts[0] if len(districts) == 1 else None
     current = next((d for d in districts if d.code == code), default)
-    return {"nav": nav, "switch_areas": districts, "current_area": current}
+    return {
+        "nav": nav,
+        "switch_areas": districts,
+        "current_area": current,
+        "unread_notifications": unread_count(request),
+    }

@@ -6,6 +6,7 @@ from ahtc.cases import views as cases
 from ahtc.cell import admin_views as admin
 from ahtc.cell import user_views as people
 from ahtc.cell import views
+from ahtc.people import views as persons
 from ahtc.portal import content_views as content
 from ahtc.portal import staff_views as intake
 from ahtc.victims import views as victims
@@ -21,6 +22,7 @@ urlpatterns = [
         intake.attachment_download,
         name="intake_file",
     ),
+    path("people/<int:pk>/", persons.person_edit, name="person"),
     path("cases/", cases.case_list, name="cases"),
     path("cases/new/", cases.case_open, name="case_open"),
     path("cases/due/", cases.due, name="cases_due"),
@@ -33,6 +35,11 @@ urlpatterns = [
     path("cases/<str:reference>/fir/", cases.fir_add, name="case_fir"),
     path("cases/<str:reference>/arrests/", cases.arrest_add, name="case_arrest"),
     path("cases/<str:reference>/challan/", cases.challan_action, name="case_challan"),
+    path(
+        "cases/<str:reference>/challan/<str:kind>/answer/",
+        cases.challan_answer,
+        name="case_challan_answer",
+    ),
     path("cases/<str:reference>/hearings/", cases.hearing_add, name="case_hearing"),
     path("cases/<str:reference>/verdicts/", cases.verdict_add, name="case_verdict"),
     path(
@@ -124,6 +131,7 @@ urlpatterns = [
     ),
     path("families/", victims.families, name="families"),
     path("families/<int:pk>/support/", victims.family_support, name="family_support"),
+    path("families/migrants/<int:pk>/", victims.migrant_fate, name="migrant_fate"),
     path("areas/import/", views.area_import, name="area_import"),
     path("areas/<str:code>/", views.area_detail, name="area"),
     path("content/", content.content_list, name="content"),
@@ -172,4 +180,5 @@ urlpatterns = [
     path("switch-area/", views.switch_area, name="switch_area"),
     path("jobs/", include("ahtc.jobs.urls")),
     path("districts/", include("ahtc.onboarding.urls")),
+    path("notifications/", include("ahtc.notifications.urls")),
 ]

@@ -60,6 +60,7 @@ from ahtc.accounts.services import (
 )
 from ahtc.accounts.sessions import sessions_of
 from ahtc.cell.admin_views import form_page, posted, rule_refused
+from ahtc.core.confirm import confirmed, unconfirmed
 from ahtc.core.errors import RuleError
 
 
@@ -308,6 +309,8 @@ def user_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the user's open sessions; POST: end one (`session`) or all."""
     actor: Any = request.user
     target = user_for_user(actor, pk)
+    if request.method == "POST" and not confirmed(request):
+        return unconfirmed(request, reverse("cell:user_sessions", args=[target.pk]))
     if request.method == "POST":
         ended = user_sessions_terminate(user=target, by=actor, ref=request.POST.get("session", ""))
         messages.success(request, _("Sessions ended: %(count)s.") % {"count": ended})

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,9 +27,11 @@ from ahtc.accounts.selectors import (
 from ahtc.api.selectors import api_token_for_user
 from ahtc.api.services import api_token_revoke
 from ahtc.cell.context import SESSION_AREA_KEY
+from ahtc.core.confirm import confirmed, unconfirmed
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
 from ahtc.geography.models import Area, PoliceStation
 from ahtc.geography.services import ImportFileError, area_import_csv
+from ahtc.notifications.selectors import work_for_user
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -52,9 +55,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["refused_recent"] = (
             _audit_for_user(user).filter(outcome=AuditOutcome.REFUSED).count()
         )
-    context.update(_waiting_safeguards(user, scope))
+    context.update(_waiting_safeguards(user))
     context.update(administration_waiting(user))
     context.update(_districts_waiting(user))
+    context["work"] = work_for_user(user)
     return render(request, "cell/home.html", context)
 
 
@@ -68,18 +72,12 @@ def _districts_waiting(user: Any) -> dict[str, int]:
     return {"districts_waiting": onboardable_districts(user).filter(rollout__isnull=True).count()}
 
 
-def _waiting_safeguards(user: Any, scope: Any) -> dict[str, int]:
-    """Work the safeguards leave for this user: identity releases to decide
-    (cell heads) and reports held for review (those who triage)."""
-    from ahtc.portal.models import TipStatus
-    from ahtc.portal.selectors import tips_for_user
+def _waiting_safeguards(user: Any) -> dict[str, int]:
+    """Identity releases a cell head decides (held reports are counted with
+    the citizen reports, notifications/selectors.py)."""
     from ahtc.victims.selectors import pending_releases_to_decide
 
-    waiting = {"releases_waiting": len(pending_releases_to_decide(user))}
-    if scope.has_perm_anywhere(Perm.TRIAGE_TIPS):
-        held = tips_for_user(user).filter(held_for_review=True, status=TipStatus.NEW)
-        waiting["held_waiting"] = held.count()
-    return waiting
+    return {"releases_waiting": len(pending_releases_to_decide(user))}
 
 
 @staff_view(Perm.VIEW_AREA)
@@ -132,6 +130,10 @@ def user_tokens(request: HttpRequest, pk: int) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     token = api_token_for_user(user, pk)
+    if not confirmed(request):
+        own = token.user_id == user.pk
+        back = reverse("cell:tokens") if own else reverse("cell:user_tokens", args=[token.user_id])
+        return unconfirmed(request, back)
     api_token_revoke(token=token, by=user)
     messages.success(request, _("The token is revoked; it stops working at once."))
     if token.user_id == user.pk:

@@ -3,11 +3,13 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 
 @never_cache
@@ -24,6 +26,19 @@ def bench_insert(request: HttpRequest) -> HttpResponse:
             [secrets.token_hex(20), timezone.now()],
         )
     return render(request, "errors/bench.html")
+
+
+@require_POST
+@never_cache
+def session_alive(request: HttpRequest) -> HttpResponse:
+    """The idle warning's "Stay signed in" button (static/ahtc/session.js).
+
+    Every request pushes the session's expiry forward (SESSION_SAVE_EVERY_REQUEST);
+    this one does nothing else. Signed out already: 401, and the page says so.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    return JsonResponse({"signed_in": True, "idle_seconds": settings.SESSION_COOKIE_AGE})
 
 
 @never_cache

@@ -45,6 +45,8 @@ class DemoContext:
     # One-time enrolment codes of onboarded cell heads who have no
     # authenticator yet (random each build; printed by `ahtc demo`).
     enrolment_codes: dict[str, str] = field(default_factory=dict)
+    # Reports the story links to a case, linked once the cases exist.
+    reports_to_link: list[int] = field(default_factory=list)
 
 
 def build_areas(ctx: DemoContext) -> None:
@@ -137,6 +139,12 @@ def build_safeguards(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_notifications(ctx: DemoContext) -> None:
+    from ahtc.demo.notifications import build_notifications as build
+
+    build(ctx)
+
+
 BUILDERS: list[Callable[[DemoContext], None]] = [
     build_areas,
     build_districts,
@@ -147,6 +155,7 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     build_cases,
     build_victims,
     build_safeguards,
+    build_notifications,
 ]
 
 

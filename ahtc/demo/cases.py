@@ -39,6 +39,7 @@ from ahtc.cases.models import (
     StatusChange,
     VerdictOutcome,
 )
+from ahtc.demo.dates import story_dates_settle
 from ahtc.geography.models import Area, PoliceStation
 from ahtc.people.models import IdentifierKind, Sex
 from ahtc.people.services import identifier_add, person_create
@@ -593,6 +594,8 @@ class _Runner:
                 opened + dt.timedelta(days=12),
                 note="FIA accepted the referral.",
             )
+            if story.key == "boat0":
+                self._fia_proceedings(case, suspects, opened + dt.timedelta(days=15))
             return case
         if story.stop == Status.CLOSED_NO_OFFENCE:
             self._move(
@@ -767,6 +770,24 @@ class _Runner:
         self._backdate(case, judgment)
         return case
 
+    def _fia_proceedings(self, case: Case, suspects: list[Any], fir_day: dt.date) -> None:
+        """FIA took the first boat-tragedy case over: the FIA liaison records
+        FIA's own FIR and an arrest, and the cell follows them on its page."""
+        fia = self.liaisons["fia"]
+        codes = [p.code for p in s.agency_fir_provisions(case) if p.code in {"PTPA-3-1", "PSMA"}]
+        s.agency_fir_add(
+            case=case,
+            by=fia,
+            number=f"3/{fir_day.year % 100}",
+            date=fir_day,
+            station="FIA Anti-Human Trafficking Circle police station (demo)",
+            provision_codes=codes or ["PSMA"],
+        )
+        s.case_transition(case=case, to=Status.FIR_REGISTERED, by=fia)
+        self._backdate(case, fir_day)
+        s.arrest_add(party=suspects[0], by=fia, date=fir_day + dt.timedelta(days=3))
+        case.refresh_from_db()
+
     def _move(self, case: Case, to: str, day: dt.date, note: str = "") -> None:
         case.refresh_from_db()
         if case.status == to:
@@ -801,7 +822,9 @@ def build_cases(ctx: DemoContext) -> None:
     runner = _Runner(ctx)
     agent = runner._person(sex=Sex.MASCULINE, age=44)  # one agent in several cases
     for index, story in enumerate(STORIES):
-        runner.run(story, index, agent if story.key.startswith(("boat", "visa")) else None)
+        case = runner.run(story, index, agent if story.key.startswith(("boat", "visa")) else None)
+        story_dates_settle(case)  # dated by the story, not by the day of the build
+    _link_reports(ctx)
     # Gujrat has its own cases, invisible to Mandi Bahauddin.
     gujrat = Area.objects.get(code="PK610")
     officer = ctx.users["officer_gujrat"]
@@ -814,3 +837,15 @@ def build_cases(ctx: DemoContext) -> None:
             offence_date=dt.date(2025, 2, 1) + dt.timedelta(days=30 * i),
             opened_on=dt.date(2025, 3, 1) + dt.timedelta(days=30 * i),
         )
+
+
+def _link_reports(ctx: DemoContext) -> None:
+    """Reports about the same kind of matter as a case opened from a report join
+    that case; a report with no such case stays triaged (never linked to none)."""
+    for tip in Tip.objects.filter(pk__in=ctx.reports_to_link, status=TipStatus.TRIAGED):
+        cases = Case.objects.filter(
+            district=tip.district_id, tip__category=tip.category, tip_split=False
+        ).order_by("created_at")
+        case = cases.filter(created_at__gte=tip.created_at).first() or cases.last()
+        if case is not None:
+            s.case_link_reports(case=case, tips=[tip], by=ctx.users["officer_mbdin"])

@@ -150,7 +150,11 @@ def _one_tip(
         tip_staff_reply(tip=tip, body=ctx.rng.choice(REPLIES), by=officer)
         if ctx.rng.random() < 0.5:
             tip.messages.create(from_reporter=True, body=ctx.rng.choice(REPORTER_ANSWERS))
-    tip_set_status(tip=tip, status=TipStatus(_pick(ctx, STATUS_WEIGHTS)), by=officer)
+    status = TipStatus(_pick(ctx, STATUS_WEIGHTS))
+    if status == TipStatus.LINKED:  # linked to its case once the cases are built
+        ctx.reports_to_link.append(tip.pk)
+        status = TipStatus.TRIAGED
+    tip_set_status(tip=tip, status=status, by=officer)
     Tip.objects.filter(pk=tip.pk).update(
         acknowledged_at=received + dt.timedelta(hours=ctx.rng.randint(1, 30))
     )

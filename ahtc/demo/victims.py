@@ -25,6 +25,8 @@ from ahtc.victims import services as s
 from ahtc.victims.models import (
     CompensationSource,
     FollowUp,
+    MissingMigrant,
+    MissingMigrantFamily,
     ProtectionRecord,
     ProviderProfile,
     Referral,
@@ -303,6 +305,7 @@ def build_victims(ctx: DemoContext) -> None:
     # 3. Families of boat-tragedy victims.
     relations = [("Mother (demo)", "mother"), ("Brother (demo)", "brother")]
     for k, case in enumerate(Case.objects.filter(title__icontains="sea route").order_by("pk")):
+        migrant = None  # both relatives are of one migrant, who has one fate
         for j, (name, relation) in enumerate(relations):
             family = s.family_add(
                 case=case,
@@ -310,8 +313,10 @@ def build_victims(ctx: DemoContext) -> None:
                 contact_name=f"{name} {k + 1}",
                 relation=relation,
                 phone=f"0300-00{9000 + 10 * k + j:05d}",
-                migrant_fate="deceased" if (k + j) % 3 == 0 else "missing",
+                migrant=migrant,
+                migrant_label="passenger on the boat (demo)",
             )
+            migrant = family.migrant
             s.family_support_add(
                 family=family, by=officer, kind="meeting", date=dt.date(2025, 6, 20 + k)
             )
@@ -330,6 +335,7 @@ def build_victims(ctx: DemoContext) -> None:
                     date=dt.date(2025, 7, 2 + k),
                     note="Helped file a complaint against the agent with FIA.",
                 )
+        _story_family_dates(case, migrant, k, dpo)
 
     # 4. A known victim appears again: in a new case, and by phone in a citizen report.
     returned = next((r for r in records if not r.child and not r.identity_withheld), None)
@@ -355,3 +361,14 @@ def build_victims(ctx: DemoContext) -> None:
                 description="A returned young man is being offered another trip by sea.",
                 involved=f"The agent keeps calling {phone.value}.",
             )
+
+
+def _story_family_dates(case: Any, migrant: Any, k: int, dpo: Any) -> None:
+    """The families came forward after the tragedy (June 2025), not on the day
+    the demo is built; one migrant in three was later identified as dead."""
+    came = timezone.make_aware(dt.datetime.combine(dt.date(2025, 6, 18 + k), dt.time(11)))
+    MissingMigrant.objects.filter(pk=migrant.pk).update(created_at=came, updated_at=came)
+    MissingMigrantFamily.objects.filter(migrant=migrant).update(created_at=came, updated_at=came)
+    if k % 3 == 0:
+        s.migrant_fate_set(migrant=migrant, by=dpo, to="deceased", on=dt.date(2025, 7, 10 + k))
+        MissingMigrant.objects.filter(pk=migrant.pk).update(updated_at=came)

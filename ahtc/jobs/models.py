@@ -27,6 +27,8 @@ class JobKind(models.TextChoices):
     REPORTS_PURGE = "reports_purge", _("Citizen reports retention purge")
     FILES_RECONCILE = "files_reconcile", _("Stored files check")
     JOBS_CLEANUP = "jobs_cleanup", _("Expired export files and old jobs cleanup")
+    NOTIFICATIONS_SEND = "notifications_send", _("Notifications sent by email and SMS")
+    NOTIFICATIONS_DIGEST = "notifications_digest", _("Daily notification digest")
 
 
 class JobStatus(models.TextChoices):

@@ -50,7 +50,13 @@ SCHEDULE: list[Scheduled] = [
         "files_reconcile", DAY, "ahtc.jobs.scheduled.files_reconcile_job", JobKind.FILES_RECONCILE
     ),
     Scheduled("jobs_cleanup", HOUR, "ahtc.jobs.scheduled.jobs_cleanup_job", JobKind.JOBS_CLEANUP),
-    # Issue 10: notification digests (DAY) and overdue sweeps (HOUR) go here.
+    # Issue 10: the daily digest of overdue work (ahtc/notifications).
+    Scheduled(
+        "notifications_digest",
+        DAY,
+        "ahtc.notifications.tasks.notifications_digest_job",
+        JobKind.NOTIFICATIONS_DIGEST,
+    ),
 ]
 
 

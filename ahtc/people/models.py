@@ -89,3 +89,31 @@ class Identifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.person}"
+
+
+class PersonVersion(models.Model):
+    """A person's fields as they were before an edit (people.services.person_update).
+
+    The values are identity, so they are kept encrypted (as JSON) and shown
+    only to users who may see the person; the audit log names the changed
+    fields, never their values.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(editable=False)
+    before = EncryptedTextField(_("values before the change"))
+    changed_fields = models.CharField(_("changed fields"), max_length=200)
+    reason = EncryptedTextField(_("why it was changed"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "number"], name="people_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} v{self.number}"

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from ahtc.core.audit import audit_record
 from ahtc.core.hashing import keyed_hex
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area
-from ahtc.people.models import Identifier, IdentifierKind, Person
+from ahtc.people.models import Identifier, IdentifierKind, Person, PersonVersion
 from ahtc.people.normalise import NORMALISERS, Normalised
 
 
@@ -88,3 +89,49 @@ def people_with_identifier(kind: IdentifierKind, raw: str) -> QuerySet[Person]:
     return Person.objects.filter(
         identifiers__kind=kind, identifiers__value_hash=value_hash
     ).distinct()
+
+
+EDITABLE = ("name_latin", "name_urdu", "relative_name", "sex", "birth_date", "age_years")
+
+
+@transaction.atomic
+def person_update(
+    *, person: Person, by: Any, changes: Mapping[str, Any], reason: str = ""
+) -> PersonVersion | None:
+    """Change a person's editable fields, keeping the earlier values as a
+    numbered version (encrypted); None when nothing changed. The audit row
+    names the changed fields only."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = [f for f in EDITABLE if f in changes and changes[f] != getattr(person, f)]
+    if not changed:
+        return None
+    before = {f: _jsonable(getattr(person, f)) for f in EDITABLE}
+    number = int(person.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    version = PersonVersion.objects.create(
+        person=person,
+        number=number,
+        before=json.dumps(before, ensure_ascii=False),
+        changed_fields=",".join(changed),
+        reason=reason.strip(),
+        changed_by=by,
+    )
+    for name in changed:
+        setattr(person, name, changes[name])
+    person.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        target=person,
+        area_code=person.source_district.code,
+        reason=f"edited {','.join(changed)} (version {number} kept)",
+    )
+    return version
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def version_values(version: PersonVersion) -> dict[str, Any]:
+    values: dict[str, Any] = json.loads(version.before)
+    return values

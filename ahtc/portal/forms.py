@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ahtc.geography.choices import tehsil_optgroups, tehsils_by_district
 from ahtc.geography.models import Area, AreaLevel
 from ahtc.portal.antispam import challenge_bits, challenge_new
 from ahtc.portal.files import MAX_FILE_BYTES, MAX_FILES, CleanFile, FileRejectedError, clean_upload
@@ -69,12 +70,20 @@ def _district_choices() -> list[tuple[Any, Any]]:
 
 
 def _tehsil_choices() -> list[tuple[Any, Any]]:
-    tehsils = Area.objects.current().of_level(AreaLevel.TEHSIL).select_related("parent")
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for tehsil in tehsils.order_by("parent__name_en", "name_en"):
-        group = tehsil.parent.name if tehsil.parent else ""
-        groups.setdefault(group, []).append((tehsil.code, tehsil.name))
-    return [("", str(_("Not sure"))), *groups.items()]
+    return [("", str(_("Not sure"))), *tehsil_optgroups(tehsil_groups())]
+
+
+def tehsil_groups() -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, tuple[str, list[tuple[str, str]]]] = _cached("groups", tehsils_by_district)
+    return groups
+
+
+def tehsil_choices_for(district_code: str | None) -> list[tuple[Any, Any]]:
+    """The tehsils of the chosen district only, once one is chosen (a form
+    shown again keeps them narrowed without JavaScript); all, grouped, before."""
+    if not district_code or district_code not in tehsil_groups():
+        return tehsil_choices()
+    return [("", str(_("Not sure"))), *tehsil_optgroups(tehsil_groups(), district_code)]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -193,7 +202,9 @@ class ReportForm(BoundedEcho, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, choices in (("district", district_choices()), ("tehsil", tehsil_choices())):
+        chosen = self.data.get("district") if self.is_bound else self.initial.get("district")
+        tehsils = tehsil_choices_for(str(chosen or ""))
+        for name, choices in (("district", district_choices()), ("tehsil", tehsils)):
             widget = self.fields[name].widget
             assert isinstance(widget, forms.Select)  # noqa: S101 - narrows the type
             widget.choices = choices

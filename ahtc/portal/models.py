@@ -112,6 +112,22 @@ class Tip(TimeStampedModel):
     # Sent without the form's proof of work while the portal was busy: kept,
     # never refused, and shown to the cell in its own list to check for spam.
     held_for_review = models.BooleanField(_("held for review"), default=False)
+    # The reporter wrote back and no one in the cell has opened or answered
+    # the report since (cleared by a staff reply or by opening it).
+    reply_waiting = models.BooleanField(_("reporter's reply waiting"), default=False)
+    # The case this report is part of: one case per report (a second case is
+    # opened from it only as a deliberate split, cases.Case.tip_split). Status
+    # "linked" needs it; reports marked linked before this rule, with no case,
+    # are kept and flagged for review (migration 0009), never deleted.
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linked_reports",
+    )
+    link_review = models.BooleanField(_("marked linked without a case"), default=False)
 
     class Meta:
         verbose_name = _("citizen report")
@@ -120,6 +136,10 @@ class Tip(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["idempotency_hash"], name="portal_tip_unique_idem"),
             models.UniqueConstraint(fields=["receipt_hash"], name="portal_tip_unique_receipt"),
+            models.CheckConstraint(
+                condition=~Q(status="linked") | Q(case__isnull=False) | Q(link_review=True),
+                name="portal_tip_linked_has_case",
+            ),
         ]
         indexes = [
             models.Index(

@@ -9,11 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ahtc.core.audit import audit_record
+from ahtc.core.errors import RuleError
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area
+from ahtc.notifications.services import notify_reporter_reply, notify_urgent_report
 from ahtc.portal.duplicates import indicators_record
 from ahtc.portal.files import CleanFile, FileRejectedError, delete_stored, store_encrypted
 from ahtc.portal.models import (
@@ -92,6 +95,7 @@ def tip_submit(
                 written.append(tip_attach(tip=tip, clean=clean).stored_name)
             if recorded_by is not None:
                 audit_record(actor=recorded_by, action=AuditAction.CREATE, target=tip)
+            notify_urgent_report(tip=tip)
     except IntegrityError:
         _delete_files(written)
         winner = Tip.objects.get(idempotency_hash=idem)
@@ -183,6 +187,9 @@ def tip_reporter_reply(*, tip: Tip, body: str, files: list[CleanFile] | None = N
     _room_for_files(tip=tip, count=len(files or []))
     message = TipMessage.objects.create(tip=tip, from_reporter=True, body=body)
     _attach_all(tip=tip, message=message, files=files or [])
+    Tip.objects.filter(pk=tip.pk).update(reply_waiting=True, updated_at=timezone.now())
+    tip.reply_waiting = True
+    notify_reporter_reply(tip=tip)
     return message
 
 
@@ -196,13 +203,58 @@ def tip_staff_reply(
     _attach_all(tip=tip, message=message, files=files or [])
     if tip.acknowledged_at is None:
         tip.acknowledged_at = timezone.now()
-        tip.save(update_fields=["acknowledged_at", "updated_at"])
+    tip.reply_waiting = False
+    tip.save(update_fields=["acknowledged_at", "reply_waiting", "updated_at"])
     audit_record(actor=by, action=AuditAction.UPDATE, target=tip, reason="replied to reporter")
     return message
 
 
 @transaction.atomic
+def tip_reply_seen(*, tip: Tip, by: Any) -> Tip:
+    """A staff member opened the report: the reporter's reply is no longer waiting."""
+    if Tip.objects.filter(pk=tip.pk, reply_waiting=True).update(reply_waiting=False):
+        audit_record(actor=by, action=AuditAction.UPDATE, target=tip, reason="reply seen")
+    tip.reply_waiting = False
+    return tip
+
+
+class TipError(RuleError):
+    """A rule of the intake was broken; the message is for the user."""
+
+
+@transaction.atomic
+def tip_link(*, tip: Tip, case: Any, by: Any) -> Tip:
+    """Mark the report as part of `case` (status "linked"). The case service
+    (cases.services.case_link_reports) checks district and scope first."""
+    tip.case = case
+    tip.link_review = False
+    tip.save(update_fields=["case", "link_review", "updated_at"])
+    return tip_set_status(tip=tip, status=TipStatus.LINKED, by=by)
+
+
+@transaction.atomic
+def tip_check_assignee(*, tip: Tip, assignee: Any) -> None:
+    """A report is assigned only to someone who may open it (the rule of
+    tips_for_user: TRIAGE_TIPS in its district); anyone else would get a 403."""
+    from ahtc.portal.selectors import may_open_tip
+
+    if not may_open_tip(assignee, tip):
+        name = getattr(assignee, "display_name", "") or assignee.get_username()
+        raise TipError(
+            _(
+                "%(name)s cannot open citizen reports of this district. Choose someone "
+                "who triages reports here."
+            )
+            % {"name": name},
+            refusal="report assignment refused: assignee may not open it",
+        )
+
+
 def tip_set_status(*, tip: Tip, status: TipStatus, by: Any, assign_to: Any = None) -> Tip:
+    if status == TipStatus.LINKED and tip.case_id is None:
+        raise TipError(_("Say which case the report belongs to: give the case reference."))
+    if assign_to is not None:
+        tip_check_assignee(tip=tip, assignee=assign_to)
     tip.status = status
     now = timezone.now()
     if tip.acknowledged_at is None:

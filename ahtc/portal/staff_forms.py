@@ -24,6 +24,8 @@ class IntakeFilter(forms.Form):
         label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
     )
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    reply_waiting = forms.BooleanField(label=_("Reporter's reply waiting"), required=False)
     area = forms.CharField(
         label=_("District or tehsil code"),
         required=False,
@@ -45,6 +47,12 @@ class BulkForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Set status of the selected reports"), choices=TipStatus.choices
     )
+    case = forms.CharField(
+        label=_('Case reference (for "linked to a case")'),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"dir": "ltr", "size": 18}),
+    )
 
     def __init__(self, *args: Any, allowed_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,6 +65,12 @@ class TriageForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=TipStatus.choices)
     assign_to = forms.ModelChoiceField(
         label=_("Assign to"), queryset=User.objects.none(), required=False
+    )
+    case = forms.CharField(
+        label=_('Case reference (for "linked to a case")'),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"dir": "ltr", "size": 18}),
     )
 
     def __init__(self, *args: Any, assignable: Any = None, **kwargs: Any) -> None:

@@ -7,10 +7,13 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ahtc.core.language import language_chosen, language_cookie_set
 from ahtc.core.ratelimit import within_minute_budget
 from ahtc.core.uploads import UploadLimits, accepts_files
 from ahtc.portal.antispam import (
@@ -30,6 +33,14 @@ from ahtc.portal.forms import ReceiptFileForm, ReceiptForm, ReporterReplyForm, R
 from ahtc.portal.models import Tip
 from ahtc.portal.receipts import format_code, idempotency_hash
 from ahtc.portal.services import tip_for_receipt, tip_reporter_reply, tip_submit
+from ahtc.portal.switch import (
+    CARRY_FORM_RECEIPT,
+    CARRY_FORM_REPORT,
+    files_were_chosen,
+    receipt_from_token,
+    receipt_token,
+    typed_initial,
+)
 from ahtc.portal.throttle import receipt_lookup_allowed
 
 
@@ -56,6 +67,9 @@ def limited_upload(view: View) -> View:
 
 @limited_upload
 def report(request: HttpRequest) -> HttpResponse:
+    language = language_chosen(request.POST.get("switch_language"))
+    if request.method == "POST" and language:
+        return _report_in_language(request, language)
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -83,17 +97,42 @@ def report(request: HttpRequest) -> HttpResponse:
             )
             return render(request, "portal/report.html", _report_context(form), status=503)
         # Shown in this response only: the code never goes into a URL.
-        context = {
-            "code": format_code(submission.receipt_code),
-            "danger_now": data["danger_now"],
-            "district": data["district_area"],
-        }
+        context = _receipt_context(
+            code=format_code(submission.receipt_code), danger_now=data["danger_now"]
+        )
         return render(request, "portal/receipt.html", context)
     return render(request, "portal/report.html", _report_context(form))
 
 
 def _report_context(form: ReportForm) -> dict[str, Any]:
-    return {"form": form, "pow_bits": form.pow_bits}
+    carry = {"carry_form": CARRY_FORM_REPORT, "carry_action": reverse("portal:report")}
+    # Every variable the template reads is given: a failed lookup is logged
+    # with the whole context, which holds the report being typed.
+    flags = {"carried": False, "files_dropped": False}
+    return {"form": form, "pow_bits": form.pow_bits, **flags, **carry}
+
+
+def _receipt_context(*, code: str, danger_now: bool) -> dict[str, Any]:
+    # The language button posts a signed copy of the code back (portal/switch.py).
+    token = receipt_token(code=code, danger_now=danger_now)
+    carry = {"carry_form": CARRY_FORM_RECEIPT, "carry_action": reverse("portal:report")}
+    return {"code": code, "danger_now": danger_now, "receipt_token": token, **carry}
+
+
+def _report_in_language(request: HttpRequest, language: str) -> HttpResponse:
+    """The language button of the report form or of the receipt page: the same
+    page in the other language, with what was typed or the receipt code on it."""
+    with translation.override(language):
+        receipt = receipt_from_token(request.POST.get("receipt", ""))
+        if receipt is not None:
+            response = render(request, "portal/receipt.html", _receipt_context(**receipt))
+        else:
+            form = ReportForm(initial=typed_initial(request.POST))
+            dropped = files_were_chosen(request)
+            context = {**_report_context(form), "carried": True, "files_dropped": dropped}
+            response = render(request, "portal/report.html", context)
+    language_cookie_set(response, language)
+    return response
 
 
 def _held_for_review(data: dict[str, Any]) -> bool | None:

@@ -204,11 +204,27 @@ class CaseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.reference} — {obj.title}"
 
 
+class MigrantChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        label = f" — {obj.label}" if obj.label else ""
+        return f"{obj.pseudonym}{label} ({obj.get_fate_display()})"
+
+
 class FamilyForm(forms.Form):
     case = CaseChoiceField(label=_("Case"), queryset=Case.objects.none())
+    migrant = MigrantChoiceField(
+        label=_("Relative of a migrant already recorded"),
+        help_text=_("Leave empty for a migrant not yet recorded."),
+        queryset=m.MissingMigrant.objects.none(),
+        required=False,
+    )
+    migrant_label = forms.CharField(
+        label=_("New migrant: how the cell tells them apart (no name)"),
+        required=False,
+        max_length=100,
+    )
     migrant_fate = forms.ChoiceField(
-        label=_("The migrant is"),
-        choices=[("missing", _("missing")), ("deceased", _("deceased")), ("found", _("found"))],
+        label=_("New migrant: the migrant is"), choices=m.MigrantFate.choices
     )
     contact_name = forms.CharField(label=_("Family contact"), max_length=150)
     relation = forms.CharField(label=_("Relation to the migrant"), max_length=100)
@@ -217,6 +233,33 @@ class FamilyForm(forms.Form):
     def __init__(self, *args: Any, cases: QuerySet[Case], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases  # type: ignore[attr-defined]
+        migrants = m.MissingMigrant.objects.filter(case__in=cases).select_related("case")
+        self.fields["migrant"].queryset = migrants  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        migrant, case = data.get("migrant"), data.get("case")
+        if migrant is not None and case is not None and migrant.case_id != case.pk:
+            self.add_error("migrant", _("That migrant belongs to another case."))
+        return data
+
+
+class MigrantFateForm(forms.Form):
+    to = forms.ChoiceField(label=_("The migrant is now"), choices=[])
+    on = forms.DateField(label=_("Since"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Reason (needed to undo a death)"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, fate: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = m.FATE_TRANSITIONS[m.MigrantFate(fate)]
+        field = self.fields["to"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type
+        field.choices = [(v, label) for v, label in m.MigrantFate.choices if v in allowed]
 
 
 class FamilySupportForm(forms.Form):

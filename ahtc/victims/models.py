@@ -401,15 +401,83 @@ class FamilySupportKind(models.TextChoices):
     PSYCHOSOCIAL = "psychosocial", _("psychological support")
 
 
+class MigrantFate(models.TextChoices):
+    MISSING = "missing", _("missing")
+    DECEASED = "deceased", _("deceased")
+    FOUND = "found", _("found")
+
+
+# Where a migrant's fate may go next. Leaving "deceased" corrects a wrong
+# identification and needs a reason (victims.services.migrant_fate_set).
+FATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    MigrantFate.MISSING: frozenset({MigrantFate.DECEASED, MigrantFate.FOUND}),
+    MigrantFate.FOUND: frozenset({MigrantFate.MISSING, MigrantFate.DECEASED}),
+    MigrantFate.DECEASED: frozenset({MigrantFate.MISSING, MigrantFate.FOUND}),
+}
+
+
+class MissingMigrant(TimeStampedModel):
+    """One migrant missing or dead abroad, with one fate however many relatives
+    come forward: the families point here, so the same migrant cannot be
+    'missing' to one relative and 'deceased' to another."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="missing_migrants"
+    )
+    number = models.PositiveSmallIntegerField(editable=False)
+    label = models.CharField(
+        _("how the cell tells them apart (no name)"), max_length=100, blank=True
+    )
+    fate = models.CharField(
+        _("the migrant is"), max_length=10, choices=MigrantFate.choices, default="missing"
+    )
+    fate_on = models.DateField(_("since"), null=True, blank=True)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="victims_migrant_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def pseudonym(self) -> str:
+        return f"{self.case.reference}-M{self.number}"
+
+
+class MigrantFateChange(models.Model):
+    migrant = models.ForeignKey(
+        MissingMigrant, on_delete=models.CASCADE, related_name="fate_changes"
+    )
+    from_fate = models.CharField(max_length=10, choices=MigrantFate.choices)
+    to_fate = models.CharField(max_length=10, choices=MigrantFate.choices)
+    on = models.DateField(_("date"))
+    reason = EncryptedTextField(_("reason"), blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["migrant", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.migrant_id}: {self.from_fate} -> {self.to_fate}"
+
+
 class MissingMigrantFamily(TimeStampedModel):
     """The family of a migrant missing or dead abroad (e.g. a boat tragedy)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="families")
-    migrant_fate = models.CharField(
-        _("the migrant is"),
-        max_length=10,
-        choices=[("missing", _("missing")), ("deceased", _("deceased")), ("found", _("found"))],
-        default="missing",
+    # Nullable in the database only for rows older than MissingMigrant; every
+    # family is added with its migrant (services.family_add).
+    migrant = models.ForeignKey(
+        MissingMigrant,
+        verbose_name=_("migrant"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="families",
     )
     contact_name = EncryptedTextField(_("family contact"))
     relation = models.CharField(_("relation to the migrant"), max_length=100)
@@ -421,6 +489,13 @@ class MissingMigrantFamily(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"family {self.pk} in case {self.case_id}"
+
+    @property
+    def migrant_fate(self) -> str:
+        return self.migrant.fate if self.migrant else ""
+
+    def get_migrant_fate_display(self) -> str:
+        return str(MigrantFate(self.migrant.fate).label) if self.migrant else ""
 
 
 class FamilySupport(models.Model):

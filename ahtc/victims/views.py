@@ -28,8 +28,10 @@ from ahtc.cases.models import Party, PartyRole
 from ahtc.cases.selectors import case_access, case_for_user, cases_for_user, managed_cases_q
 from ahtc.core.access import get_scoped_or_404
 from ahtc.core.audit import audit_record
+from ahtc.core.confirm import confirmed, unconfirmed
 from ahtc.core.models import AuditAction, in_language
 from ahtc.jobs.files import ExportFile, Progress
+from ahtc.people.models import Person
 from ahtc.portal.views import limited_upload
 from ahtc.victims import forms as f
 from ahtc.victims import services as s
@@ -37,6 +39,7 @@ from ahtc.victims.models import (
     ControlMethod,
     Exploitation,
     FollowUp,
+    MissingMigrant,
     MissingMigrantFamily,
     PlanStatus,
     ProtectionRecord,
@@ -154,12 +157,33 @@ def victim_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "names_shown": _names_on_list(user, list(page)),
         "show": show,
         "can_export": user_scope(user).has_perm_anywhere(Perm.EXPORT),
         "can_export_identity": user_scope(user).has_perm_anywhere(Perm.EXPORT_IDENTITY),
         "releases": pending_releases_to_decide(user),
     }
     return render(request, "victims/list.html", context)
+
+
+def _names_on_list(user: Any, rows: list[ProtectionRecord]) -> bool:
+    """Names beside the numbers for users who may see the identity of the
+    record (view identity where they run cases; never a withheld identity).
+    Each name shown is an audited read of that record."""
+    shown = [r for r in rows if not r.identity_withheld and record_access(user, r).identity]
+    people = Person.objects.in_bulk([r.person_id for r in shown])
+    for record in shown:
+        person = people[record.person_id]
+        names = (person.name_latin, person.name_urdu)
+        record.shown_name = " / ".join(n for n in names if n)  # type: ignore[attr-defined]
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            target=record,
+            area_code=record.district.code,
+            reason="name on the victims list",
+        )
+    return bool(shown)
 
 
 def _export_refusal(user: Any, *, identity: bool, reason: str) -> str:
@@ -513,6 +537,8 @@ def consent_withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse
     if not record_access(request.user, record).cell:
         return refused(request, record, "lacks record access: cell")
     consent = _in_record(request, ServiceConsent, pk, record=record)
+    if not confirmed(request):
+        return unconfirmed(request, _record_url(record, "consent"))
     try:
         closed = s.consent_withdraw(consent=consent, by=request.user)
     except s.VictimError as exc:
@@ -890,7 +916,7 @@ def families(request: HttpRequest) -> HttpResponse:
     managed = cases_for_user(user).filter(managed_cases_q(user))
     rows = (
         MissingMigrantFamily.objects.filter(case__in=managed)
-        .select_related("case")
+        .select_related("case", "migrant")
         .prefetch_related("support")
     )
     form = f.FamilyForm(_post(request), cases=managed.order_by("-year", "-number"))
@@ -910,6 +936,37 @@ def families(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(rows.order_by("-created_at"), 50).get_page(request.GET.get("page"))
     return render(request, "victims/families.html", {"rows": page, "page": page, "form": form})
+
+
+@staff_view(Perm.VIEW_WORKSPACE)
+def migrant_fate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a missing migrant's fate (one for all their relatives); a
+    refusal keeps what was typed and says why."""
+    user: Any = request.user
+    managed = cases_for_user(user).filter(managed_cases_q(user))
+    migrant = get_scoped_or_404(
+        user=user,
+        scoped=MissingMigrant.objects.filter(case__in=managed).select_related("case__district"),
+        pk=pk,
+    )
+    form = f.MigrantFateForm(
+        _post(request), fate=migrant.fate, initial={"on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.migrant_fate_set(migrant=migrant, by=user, **form.cleaned_data)
+        except s.VictimError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved for every relative of this migrant."))
+            return redirect("cell:families")
+    context = {
+        "form": form,
+        "title": _("%(migrant)s is %(fate)s: record a change")
+        % {"migrant": migrant.pseudonym, "fate": migrant.get_fate_display()},
+        "back": reverse("cell:families"),
+    }
+    return render(request, "victims/action.html", context)
 
 
 @staff_view(Perm.VIEW_WORKSPACE)

@@ -11,7 +11,7 @@ from ahtc.core.models import AuditEvent, AuditOutcome
 
 
 def _revoke(client, token):
-    return client.post(reverse("cell:token_revoke", args=[token.pk]))
+    return client.post(reverse("cell:token_revoke", args=[token.pk]), {"confirm": "yes"})
 
 
 @pytest.mark.django_db

@@ -220,8 +220,9 @@ class Flow:
         services.handover_answer(handover=handover, by=self.fia_liaison, accept=True)
 
     def io_complete_challan(self, case: Case) -> None:
-        for item in case.challan_items.filter(io_done_at__isnull=True):
-            services.challan_io_done(item=item, by=self.io)
+        for item in services.challan_items(case).filter(io_done_at__isnull=True):
+            answer = "Attached as asked" if item.returned else ""
+            services.challan_io_done(item=item, by=self.io, answer=answer)
 
     def prosecutor_accept_challan(self, case: Case) -> None:
         for item in case.challan_items.filter(prosecutor_ok_at__isnull=True):

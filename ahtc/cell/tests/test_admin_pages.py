@@ -344,7 +344,7 @@ class TestUserPages:
         page = client.get(reverse("cell:user_sessions", args=[officer_mbdin.pk]))
         assert b"Firefox" in page.content
         assert b"10.9.8.7" not in page.content
-        client.post(reverse("cell:user_sessions", args=[officer_mbdin.pk]))
+        client.post(reverse("cell:user_sessions", args=[officer_mbdin.pk]), {"confirm": "yes"})
         assert officer.get("/cell/").status_code == 302
         page = client.get(reverse("cell:user_sessions", args=[officer_mbdin.pk]))
         assert b"No open session" in page.content

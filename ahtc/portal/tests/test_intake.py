@@ -76,7 +76,9 @@ class TestAccess:
 @pytest.mark.django_db
 class TestTriage:
     def test_status_and_assignment(self, officer_mbdin, make_user, login_as):
-        io = make_user("io_mbdin", Role.INVESTIGATING_OFFICER)
+        # Only someone who may open the report (triage in the district) can
+        # be assigned it (issue 10); an IO cannot, see test_tip_assignment.py.
+        io = make_user("officer2_mbdin", Role.CELL_OFFICER)
         tip = make_tip()
         client = login_as(officer_mbdin)
         response = client.post(

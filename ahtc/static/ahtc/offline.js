@@ -47,6 +47,11 @@
   var waitingCount = 0; // as last drawn
   var soonTries = 0; // quick retries since the connection came back
   var soonTimer = null;
+  var lastPressed = null; // the button that submitted a form, where event.submitter is missing
+  var languageOffline = false; // the language button was pressed without a connection
+  // Receipt codes drawn below survive a change of language: kept here between
+  // the press and the next page only (never longer; see start()).
+  var CARRY_KEY = "ahtc-sent-codes";
 
   function nothing() {
     return undefined;
@@ -197,6 +202,7 @@
             if (isFile(file)) files.items.add(file);
           });
           element.files = files.files;
+          if (window.CustomEvent) element.dispatchEvent(new window.CustomEvent("ahtc:files", { bubbles: true }));
         } catch (error) {
           // an older browser: the files have to be chosen again
         }
@@ -350,6 +356,7 @@
     else if (waiting) box.appendChild(element("p", "notice", text("saved")));
     if (waiting && queue.some(inDanger)) box.appendChild(callNow());
     if (filesLost) box.appendChild(element("p", "notice", text("nofiles")));
+    if (languageOffline) box.appendChild(element("p", "notice", text("offline-language")));
     if (refused && !sending) {
       var check = element("p", "notice", text("check") + " ");
       if (!document.querySelector(FORM)) {
@@ -553,13 +560,66 @@
 
   function backOnline() {
     soonTries = 0;
+    languageOffline = false;
     flush();
+  }
+
+  // ---- changing the language ------------------------------------------------
+
+  // The language button submits the report form to the server, which answers
+  // with the same form in the other language (portal/switch.py): not a report.
+  function switchesLanguage(event) {
+    var by = event.submitter || lastPressed;
+    var form = event.target;
+    return !!(
+      (by && by.hasAttribute && by.hasAttribute("data-switch-language")) ||
+      (form && form.hasAttribute && form.hasAttribute("data-switch-language"))
+    );
+  }
+
+  function beforeLanguageSwitch(event) {
+    if (!navigator.onLine) {
+      // Leaving now would show the browser's error page instead of the form.
+      event.preventDefault();
+      languageOffline = true;
+      render().then(reveal);
+      return;
+    }
+    if (!sentCodes.length) return;
+    try {
+      window.sessionStorage.setItem(CARRY_KEY, JSON.stringify(sentCodes));
+    } catch (error) {
+      // no session storage: the codes stay on the screen until the page changes
+    }
+  }
+
+  function carriedCodes() {
+    try {
+      var codes = JSON.parse(window.sessionStorage.getItem(CARRY_KEY) || "[]");
+      window.sessionStorage.removeItem(CARRY_KEY);
+      return Array.isArray(codes) ? codes.map(String) : [];
+    } catch (error) {
+      return [];
+    }
   }
 
   // ---- wiring --------------------------------------------------------------
 
+  document.addEventListener(
+    "click",
+    function (event) {
+      var target = event.target;
+      lastPressed = target && target.closest ? target.closest("button, input[type=submit]") : null;
+    },
+    true
+  );
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (switchesLanguage(event)) {
+      beforeLanguageSwitch(event);
+      return;
+    }
     if (!storageWorks || !form || !form.hasAttribute || !form.hasAttribute("data-offline-form")) {
       return; // the browser posts the form itself
     }
@@ -622,6 +682,9 @@
     var input = form && tokenInput(form);
     // Empty in a page stored by the service worker: each report gets its own.
     if (input && !input.value) input.value = freshToken();
+    // Typed before the language was changed: never overwritten by a queued report.
+    if (form && form.hasAttribute("data-carried")) dirty = true;
+    sentCodes = carriedCodes();
     registerWorker();
     openStore()
       .then(function (db) {
@@ -637,7 +700,12 @@
         if (refused && current && !dirty) restore(current, refused);
         return render();
       })
-      .then(flush, nothing);
+      .then(flush, nothing)
+      .then(function () {
+        // For tests and assistive tools: the first look at the queue is done.
+        var box = statusBox();
+        if (box) box.setAttribute("data-checked", "1");
+      });
     window.addEventListener("online", backOnline);
     window.addEventListener("offline", render);
     document.addEventListener("visibilitychange", function () {

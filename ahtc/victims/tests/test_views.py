@@ -297,7 +297,7 @@ class TestReferralPages:
         client = login_as(officer_mbdin)
         url = reverse("cell:victim_consent_withdraw", args=[record.number, consent.pk])
         assert client.get(url).status_code == 405
-        response = client.post(url)
+        response = client.post(url, {"confirm": "yes"})
         assert response.status_code == 302
         referral.refresh_from_db()
         assert referral.status == ReferralStatus.CLOSED

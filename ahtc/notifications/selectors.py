@@ -1,0 +1,322 @@
+"""Reads: each role's work, counted, and the reader's own notifications.
+
+Every count is taken from the same scoped selector as the list it links to
+(`tips_for_user`, `cases_for_user`, `records_for_user`,
+`provider_referrals_for_user` ...), with the list's own filter, so a count
+never reveals a row the list would hide. Each section is one or two
+aggregate queries, whatever the size of the province.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ahtc.accounts.roles import Perm
+from ahtc.accounts.selectors import Scope, user_scope
+from ahtc.core.access import get_scoped_or_404
+from ahtc.notifications.models import Notification
+
+CASE_WORKERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE)
+PARTNERS = (Perm.VIEW_SHARED, Perm.PROSECUTE)
+WEEK = 7
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    count: int
+    text: str
+    url: str
+    overdue: bool = False  # counted in the daily digest, shown first and marked
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    key: str
+    title: str
+    items: list[WorkItem] = field(default_factory=list)
+    empty_text: str = ""
+    empty_url: str = ""
+
+
+def _item(
+    count: int, singular: str, plural: str, url: str, *, overdue: bool = False
+) -> list[WorkItem]:
+    """A line only when something waits: a zero says nothing worth reading."""
+    if not count:
+        return []
+    return [WorkItem(count, ngettext(singular, plural, count) % {"count": count}, url, overdue)]
+
+
+def _any(scope: Scope, perms: tuple[Perm, ...]) -> bool:
+    return any(scope.has_perm_anywhere(p) for p in perms)
+
+
+# --- per role ---------------------------------------------------------------------------
+
+
+def _reports(user: Any) -> WorkSection:
+    from ahtc.portal.models import TipStatus
+    from ahtc.portal.selectors import overdue_q, tips_for_user
+
+    counts = tips_for_user(user).aggregate(
+        new=Count("pk", filter=Q(status=TipStatus.NEW)),
+        overdue=Count("pk", filter=overdue_q()),
+        replies=Count("pk", filter=Q(reply_waiting=True)),
+        held=Count("pk", filter=Q(held_for_review=True, status=TipStatus.NEW)),
+    )
+    intake = reverse("cell:intake")
+    items = [
+        *_item(
+            counts["overdue"],
+            "%(count)d citizen report is overdue for acknowledgement",
+            "%(count)d citizen reports are overdue for acknowledgement",
+            f"{intake}?overdue=on",
+            overdue=True,
+        ),
+        *_item(
+            counts["replies"],
+            "%(count)d reporter's reply waits to be read",
+            "%(count)d reporters' replies wait to be read",
+            f"{intake}?reply_waiting=on",
+        ),
+        *_item(
+            counts["new"],
+            "%(count)d new citizen report to triage",
+            "%(count)d new citizen reports to triage",
+            f"{intake}?status=new",
+        ),
+        *_item(
+            counts["held"],
+            "%(count)d report held for review (sent without the spam check) waits to be checked",
+            "%(count)d reports held for review (sent without the spam check) wait to be checked",
+            intake,
+        ),
+    ]
+    return WorkSection(
+        "reports", _("Citizen reports"), items, _("No citizen report waits for you."), intake
+    )
+
+
+def _returned_challan(user: Any) -> list[WorkItem]:
+    """Items the prosecutor returned, as the due list shows them."""
+    from ahtc.cases.selectors import challan_returned_for_user
+
+    return _item(
+        challan_returned_for_user(user).order_by().count(),
+        "%(count)d challan item was returned by the prosecutor",
+        "%(count)d challan items were returned by the prosecutor",
+        reverse("cell:cases_due"),
+    )
+
+
+def _cases(user: Any) -> WorkSection:
+    from ahtc.cases.selectors import hearings_due_for_user, tasks_due_for_user
+
+    today = timezone.localdate()
+    tasks = tasks_due_for_user(user, within_days=WEEK).aggregate(
+        overdue=Count("pk", filter=Q(due__lt=today)),
+        soon=Count("pk", filter=Q(due__gte=today)),
+    )
+    hearings = hearings_due_for_user(user, within_days=WEEK).count()
+    due = reverse("cell:cases_due")
+    items = [
+        *_item(
+            tasks["overdue"],
+            "%(count)d task is overdue",
+            "%(count)d tasks are overdue",
+            due,
+            overdue=True,
+        ),
+        *_item(
+            tasks["soon"],
+            "%(count)d task is due this week",
+            "%(count)d tasks are due this week",
+            due,
+        ),
+        *_item(hearings, "%(count)d hearing this week", "%(count)d hearings this week", due),
+    ]
+    items += _returned_challan(user)
+    return WorkSection("cases", _("Cases"), items, _("No task or hearing is due."), due)
+
+
+def _victims(user: Any) -> WorkSection:
+    from ahtc.victims.models import ReappearanceAlert, Referral, ReferralStatus
+    from ahtc.victims.selectors import records_for_user
+
+    alerts = ReappearanceAlert.objects.filter(record=OuterRef("pk"), seen_at__isnull=True)
+    overdue = Referral.objects.filter(
+        record=OuterRef("pk"), status=ReferralStatus.SENT, respond_by__lt=timezone.now()
+    )
+    counts = (
+        records_for_user(user)
+        .annotate(has_alert=Exists(alerts), referral_overdue=Exists(overdue))
+        .aggregate(
+            alerts=Count("pk", filter=Q(has_alert=True)),
+            overdue=Count("pk", filter=Q(referral_overdue=True)),
+        )
+    )
+    victims = reverse("cell:victims")
+    items = [
+        *_item(
+            counts["alerts"],
+            "%(count)d victim was seen again (re-trafficking alert not yet marked seen)",
+            "%(count)d victims were seen again (re-trafficking alerts not yet marked seen)",
+            f"{victims}?show=alerts",
+        ),
+        *_item(
+            counts["overdue"],
+            "%(count)d victim waits for an overdue answer to a referral",
+            "%(count)d victims wait for overdue answers to referrals",
+            f"{victims}?show=overdue",
+            overdue=True,
+        ),
+    ]
+    return WorkSection("victims", _("Victims"), items, _("No alert or overdue referral."), victims)
+
+
+def _answers(user: Any, scope: Scope) -> WorkSection:
+    """Referrals and case handovers addressed to the user or their agency."""
+    from ahtc.cases.models import Handover, HandoverStatus
+    from ahtc.cases.selectors import cases_for_user
+    from ahtc.victims.models import ReferralStatus
+    from ahtc.victims.selectors import provider_referrals_for_user
+
+    items: list[WorkItem] = []
+    if _any(scope, PARTNERS):
+        referrals = provider_referrals_for_user(user).aggregate(
+            waiting=Count("pk", filter=Q(status=ReferralStatus.SENT)),
+            late=Count("pk", filter=Q(status=ReferralStatus.SENT, respond_by__lt=timezone.now())),
+        )
+        url = reverse("cell:referrals")
+        items += _item(
+            referrals["late"],
+            "%(count)d referral is past its answer time",
+            "%(count)d referrals are past their answer time",
+            url,
+            overdue=True,
+        )
+        items += _item(
+            referrals["waiting"],
+            "%(count)d referral waits for your answer",
+            "%(count)d referrals wait for your answer",
+            url,
+        )
+    if scope.has_perm_anywhere(Perm.VIEW_SHARED):  # an agency running its own proceedings
+        items += _returned_challan(user)
+    # The same rows as the case list's "waiting for your answer" box.
+    handovers = (
+        Handover.objects.filter(status=HandoverStatus.PENDING, case__in=cases_for_user(user))
+        .filter(Q(to_user=user) | Q(to_organisation_id=user.organisation_id or 0))
+        .count()
+    )
+    items += _item(
+        handovers,
+        "%(count)d case handover or transfer waits for your answer",
+        "%(count)d case handovers or transfers wait for your answer",
+        reverse("cell:cases"),
+    )
+    return WorkSection(
+        "answers", _("Waiting for your answer"), items, _("Nothing waits for your answer.")
+    )
+
+
+def _prosecution(user: Any) -> WorkSection:
+    from ahtc.cases.models import ChallanItem
+    from ahtc.cases.selectors import cases_for_user, hearings_due_for_user
+
+    to_review = ChallanItem.objects.filter(
+        case=OuterRef("pk"), io_done_at__isnull=False, prosecutor_ok_at__isnull=True
+    )
+    challans = cases_for_user(user).filter(Exists(to_review)).count()
+    hearings = hearings_due_for_user(user, within_days=WEEK).count()
+    shared = reverse("cell:cases") + "?view=shared"
+    items = [
+        *_item(
+            challans,
+            "%(count)d case has challan items to review",
+            "%(count)d cases have challan items to review",
+            shared,
+        ),
+        *_item(
+            hearings,
+            "%(count)d hearing this week",
+            "%(count)d hearings this week",
+            reverse("cell:cases_due"),
+        ),
+    ]
+    return WorkSection(
+        "prosecution", _("Prosecution"), items, _("No challan or hearing waits."), shared
+    )
+
+
+def _monitoring() -> WorkSection:
+    return WorkSection(
+        "monitoring",
+        _("Monitoring"),
+        [],
+        _(
+            "Your reports come with the monitoring work. Until then, the districts and "
+            "rollout register shows each district's progress."
+        ),
+        reverse("cell:onboarding:register"),
+    )
+
+
+def work_for_user(user: Any) -> list[WorkSection]:
+    """The Overview's "Your work", by what the user's roles let them do."""
+    scope = user_scope(user)
+    sections: list[WorkSection] = []
+    if scope.has_perm_anywhere(Perm.TRIAGE_TIPS):
+        sections.append(_reports(user))
+    if _any(scope, CASE_WORKERS):
+        sections += [_cases(user), _victims(user)]
+    if _any(scope, (*CASE_WORKERS, *PARTNERS)):
+        sections.append(_answers(user, scope))
+    if scope.has_perm_anywhere(Perm.PROSECUTE):
+        sections.append(_prosecution(user))
+    if scope.has_perm_anywhere(Perm.VIEW_AGGREGATES) and not _any(
+        scope, (*CASE_WORKERS, *PARTNERS)
+    ):
+        sections.append(_monitoring())
+    return sections
+
+
+def overdue_for_user(user: Any) -> int:
+    """What the daily digest counts as overdue: the overdue lines of the
+    user's work (reports, tasks, referrals past their answer time)."""
+    return sum(
+        item.count for section in work_for_user(user) for item in section.items if item.overdue
+    )
+
+
+# --- the reader's notifications ---------------------------------------------------------
+
+_UNREAD_ATTR = "_ahtc_unread_notifications"
+
+
+def unread_count(request: HttpRequest) -> int:
+    """Unread notifications of the signed-in user: one query, once per request."""
+    cached: int | None = getattr(request, _UNREAD_ATTR, None)
+    if cached is None:
+        cached = Notification.objects.filter(recipient=request.user.pk, read_at=None).count()
+        setattr(request, _UNREAD_ATTR, cached)
+    return cached
+
+
+def notifications_for_user(user: Any) -> QuerySet[Notification]:
+    """A user's own notifications only; fails closed for anyone else."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def notification_for_user(user: Any, pk: Any) -> Notification:
+    return get_scoped_or_404(user=user, scoped=notifications_for_user(user), pk=pk)
