@@ -18,7 +18,7 @@ from ahtc.cases.models import Case
 from ahtc.jobs.models import Job, JobKind
 from ahtc.jobs.schedule import DAY, SCHEDULE, schedules_run_due
 from ahtc.jobs.tests.helpers import run_jobs
-from ahtc.notifications.models import Notification, NotificationKind, Timing
+from ahtc.notifications.models import Notification, NotificationKind, Preference, Timing
 from ahtc.notifications.services import notify, preference_update
 from ahtc.notifications.tasks import notifications_digest_job
 from ahtc.notifications.tests.helpers import assert_no_identity
@@ -28,10 +28,13 @@ pytestmark = pytest.mark.django_db
 ENTRY = next(e for e in SCHEDULE if e.name == "notifications_digest")
 
 
-def with_email(*users: User) -> None:
+def with_email(*users: User, language: str = "en") -> None:
+    """Users with an email address who read their messages in `language`
+    (the default for everyone is Urdu: test_emails_are_in_urdu_by_default)."""
     for user in users:
         user.email = f"{user.username}@example.test"
         user.save(update_fields=["email"])
+        Preference.objects.update_or_create(user=user, defaults={"language": language})
 
 
 def overdue_task(case: Case, by: User, to: User) -> None:

@@ -43,10 +43,13 @@ LoginAs = Callable[[User], Client]
 Capture = Callable[..., Any]
 
 
-def with_email(*users: User) -> None:
+def with_email(*users: User, language: str = "en") -> None:
+    """Users with an email address who read their messages in `language`
+    (the default for everyone is Urdu: test_emails_are_in_urdu_by_default)."""
     for user in users:
         user.email = f"{user.username}@example.test"
         user.save(update_fields=["email"])
+        Preference.objects.update_or_create(user=user, defaults={"language": language})
 
 
 def unread(user: User, kind: str) -> Notification | None:
@@ -288,6 +291,19 @@ def test_email_is_sent_by_the_job_not_the_request(
     assert "http://127.0.0.1:8000/cell/cases/due/" in email.body
     assert case.reference not in email.body
     assert case.title not in email.body
+
+
+def test_emails_are_in_urdu_by_default(
+    officer_mbdin: User, django_capture_on_commit_callbacks: Capture
+) -> None:
+    officer_mbdin.email = "officer@example.test"
+    officer_mbdin.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        urgent_tip()
+    run_jobs()
+    [email] = mail.outbox
+    assert "فوری" in email.body  # "urgent"
+    assert "You have" not in email.body
 
 
 def test_two_events_before_the_job_runs_send_one_email_with_the_total(
