@@ -46,13 +46,13 @@ class WorkSection:
     empty_url: str = ""
 
 
-def _item(
-    count: int, singular: str, plural: str, url: str, *, overdue: bool = False
-) -> list[WorkItem]:
-    """A line only when something waits: a zero says nothing worth reading."""
+def _item(count: int, text: str, url: str, *, overdue: bool = False) -> list[WorkItem]:
+    """A line only when something waits: a zero says nothing worth reading.
+    `text` is ngettext(...) with a %(count)d placeholder, written at the call
+    so that makemessages finds it."""
     if not count:
         return []
-    return [WorkItem(count, ngettext(singular, plural, count) % {"count": count}, url, overdue)]
+    return [WorkItem(count, text % {"count": count}, url, overdue)]
 
 
 def _any(scope: Scope, perms: tuple[Perm, ...]) -> bool:
@@ -76,27 +76,41 @@ def _reports(user: Any) -> WorkSection:
     items = [
         *_item(
             counts["overdue"],
-            "%(count)d citizen report is overdue for acknowledgement",
-            "%(count)d citizen reports are overdue for acknowledgement",
+            ngettext(
+                "%(count)d citizen report is overdue for acknowledgement",
+                "%(count)d citizen reports are overdue for acknowledgement",
+                counts["overdue"],
+            ),
             f"{intake}?overdue=on",
             overdue=True,
         ),
         *_item(
             counts["replies"],
-            "%(count)d reporter's reply waits to be read",
-            "%(count)d reporters' replies wait to be read",
+            ngettext(
+                "%(count)d reporter's reply waits to be read",
+                "%(count)d reporters' replies wait to be read",
+                counts["replies"],
+            ),
             f"{intake}?reply_waiting=on",
         ),
         *_item(
             counts["new"],
-            "%(count)d new citizen report to triage",
-            "%(count)d new citizen reports to triage",
+            ngettext(
+                "%(count)d new citizen report to triage",
+                "%(count)d new citizen reports to triage",
+                counts["new"],
+            ),
             f"{intake}?status=new",
         ),
         *_item(
             counts["held"],
-            "%(count)d report held for review (sent without the spam check) waits to be checked",
-            "%(count)d reports held for review (sent without the spam check) wait to be checked",
+            ngettext(
+                "%(count)d report held for review (sent without the spam check) "
+                "waits to be checked",
+                "%(count)d reports held for review (sent without the spam check) "
+                "wait to be checked",
+                counts["held"],
+            ),
             intake,
         ),
     ]
@@ -111,8 +125,11 @@ def _returned_challan(user: Any) -> list[WorkItem]:
 
     return _item(
         challan_returned_for_user(user).order_by().count(),
-        "%(count)d challan item was returned by the prosecutor",
-        "%(count)d challan items were returned by the prosecutor",
+        ngettext(
+            "%(count)d challan item was returned by the prosecutor",
+            "%(count)d challan items were returned by the prosecutor",
+            challan_returned_for_user(user).order_by().count(),
+        ),
         reverse("cell:cases_due"),
     )
 
@@ -130,18 +147,24 @@ def _cases(user: Any) -> WorkSection:
     items = [
         *_item(
             tasks["overdue"],
-            "%(count)d task is overdue",
-            "%(count)d tasks are overdue",
+            ngettext("%(count)d task is overdue", "%(count)d tasks are overdue", tasks["overdue"]),
             due,
             overdue=True,
         ),
         *_item(
             tasks["soon"],
-            "%(count)d task is due this week",
-            "%(count)d tasks are due this week",
+            ngettext(
+                "%(count)d task is due this week",
+                "%(count)d tasks are due this week",
+                tasks["soon"],
+            ),
             due,
         ),
-        *_item(hearings, "%(count)d hearing this week", "%(count)d hearings this week", due),
+        *_item(
+            hearings,
+            ngettext("%(count)d hearing this week", "%(count)d hearings this week", hearings),
+            due,
+        ),
     ]
     items += _returned_challan(user)
     return WorkSection("cases", _("Cases"), items, _("No task or hearing is due."), due)
@@ -167,14 +190,20 @@ def _victims(user: Any) -> WorkSection:
     items = [
         *_item(
             counts["alerts"],
-            "%(count)d victim was seen again (re-trafficking alert not yet marked seen)",
-            "%(count)d victims were seen again (re-trafficking alerts not yet marked seen)",
+            ngettext(
+                "%(count)d victim was seen again (re-trafficking alert not yet marked seen)",
+                "%(count)d victims were seen again (re-trafficking alerts not yet marked seen)",
+                counts["alerts"],
+            ),
             f"{victims}?show=alerts",
         ),
         *_item(
             counts["overdue"],
-            "%(count)d victim waits for an overdue answer to a referral",
-            "%(count)d victims wait for overdue answers to referrals",
+            ngettext(
+                "%(count)d victim waits for an overdue answer to a referral",
+                "%(count)d victims wait for overdue answers to referrals",
+                counts["overdue"],
+            ),
             f"{victims}?show=overdue",
             overdue=True,
         ),
@@ -198,15 +227,21 @@ def _answers(user: Any, scope: Scope) -> WorkSection:
         url = reverse("cell:referrals")
         items += _item(
             referrals["late"],
-            "%(count)d referral is past its answer time",
-            "%(count)d referrals are past their answer time",
+            ngettext(
+                "%(count)d referral is past its answer time",
+                "%(count)d referrals are past their answer time",
+                referrals["late"],
+            ),
             url,
             overdue=True,
         )
         items += _item(
             referrals["waiting"],
-            "%(count)d referral waits for your answer",
-            "%(count)d referrals wait for your answer",
+            ngettext(
+                "%(count)d referral waits for your answer",
+                "%(count)d referrals wait for your answer",
+                referrals["waiting"],
+            ),
             url,
         )
     if scope.has_perm_anywhere(Perm.VIEW_SHARED):  # an agency running its own proceedings
@@ -219,8 +254,11 @@ def _answers(user: Any, scope: Scope) -> WorkSection:
     )
     items += _item(
         handovers,
-        "%(count)d case handover or transfer waits for your answer",
-        "%(count)d case handovers or transfers wait for your answer",
+        ngettext(
+            "%(count)d case handover or transfer waits for your answer",
+            "%(count)d case handovers or transfers wait for your answer",
+            handovers,
+        ),
         reverse("cell:cases"),
     )
     return WorkSection(
@@ -241,14 +279,16 @@ def _prosecution(user: Any) -> WorkSection:
     items = [
         *_item(
             challans,
-            "%(count)d case has challan items to review",
-            "%(count)d cases have challan items to review",
+            ngettext(
+                "%(count)d case has challan items to review",
+                "%(count)d cases have challan items to review",
+                challans,
+            ),
             shared,
         ),
         *_item(
             hearings,
-            "%(count)d hearing this week",
-            "%(count)d hearings this week",
+            ngettext("%(count)d hearing this week", "%(count)d hearings this week", hearings),
             reverse("cell:cases_due"),
         ),
     ]
