@@ -132,8 +132,8 @@ def test_replica_settings_mirror_the_test_database_and_are_read_only_on_postgres
     assert database["CONN_MAX_AGE"] == 60
 
 
-def test_settings_refuse_a_replica_of_another_kind_of_database() -> None:
-    env = {**os.environ, "DATABASE_URL": "sqlite:////tmp/ahtc-router-test.sqlite3"}
+def test_settings_refuse_a_replica_of_another_kind_of_database(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'router-test.sqlite3'}"}
     env["DATABASE_REPLICA_URL"] = "postgres://app@db.internal:5432/ahtc"
     done = subprocess.run(
         [sys.executable, "-c", "import ahtc.settings"],
