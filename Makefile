@@ -36,6 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy ahtc conftest.py
+	$(BIN)/python scripts/check_glossary.py
 
 check: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run

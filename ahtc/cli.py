@@ -2,6 +2,8 @@
 
 ahtc serve [--port 8000]     start the server (--production: gunicorn; --host, --workers)
 ahtc demo                    migrate, load the demo data, print sign-ins
+ahtc demo --scale province [--factor F | --reports N --cases N --people N] [--years N]
+                             province-scale synthetic data on an empty database (docs/scale.md)
 ahtc migrate                 apply database migrations
 ahtc createuser NAME ...     create a staff user with a role
 ahtc orgs list|create|update|deactivate|reactivate
@@ -11,8 +13,19 @@ ahtc users list|create|grant|revoke|disable|enable|reset-password|
                              staff accounts, roles and sessions (docs/administration.md)
 ahtc districts onboard CODE... | --all [--province CODE] | list | live CODE
                              set up districts; the rollout register (docs/onboarding.md)
+ahtc indicators list | sync | compute CODE --area CODE --period P [--by DIM] | target ...
+                             indicators, values and targets (docs/monitoring.md)
+ahtc export htcds --area CODE --out FILE.xlsx --user NAME [--identity --reason TEXT]
+ahtc export statistics --area CODE --out FILE.xlsx --user NAME [--year Y] [--k 11]
+                             standard exports: HTCDS v2, CTDC statistics (docs/monitoring.md)
 ahtc areas import FILE       load an area hierarchy from CSV
 ahtc legal import FILE | list [--on DATE]   the dated legal catalogue
+ahtc people reindex          rebuild the name-search tokens (after bulk loads)
+ahtc agencies link [--district CODE] | import FILE --district CODE --user NAME
+                             travel agencies: link cases by name; import (docs/agencies.md)
+ahtc surveys import FILE | builtin | ingest FILE --form ID --district CODE | list
+                             XLSForm instruments and Kobo/ODK exports (docs/surveys.md)
+ahtc people resolve [--full]  match people across districts now (docs/people.md)
 ahtc genkey | rotate-keys    field-encryption keys
 ahtc totp USERNAME           current code of a demo persona
 ahtc audit verify | export   check the audit log's hash chain; ship it as JSON lines
@@ -111,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_parser(name, add_help=False)
     for name in ("districts", "storage"):  # onboarding; moving stored files
         sub.add_parser(name, add_help=False)
+    sub.add_parser("surveys", add_help=False)  # XLSForms, Kobo/ODK exports (docs/surveys.md)
     audit = sub.add_parser("audit", help="verify or export the audit log")
     audit.add_argument("action", choices=["verify", "export"])
     args, rest = parser.parse_known_args(argv)
@@ -118,8 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         _serve(args.port, args.production, host=args.host, workers=args.workers)
     elif args.command == "demo":
+        from django.core.management import CommandError
+
         _call("migrate", "--noinput", "-v", "0")
-        _call("demo", "--base-url", f"http://127.0.0.1:{args.port}")
+        try:  # extra options (--scale province ...) go to the command
+            _call("demo", "--base-url", f"http://127.0.0.1:{args.port}", *rest)
+        except CommandError as exc:  # a refusal: its reason, no traceback
+            print(f"CommandError: {exc}", file=sys.stderr)
+            return 1
         if args.serve:
             with _worker_beside():
                 _serve(args.port, production=False)

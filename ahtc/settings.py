@@ -151,12 +151,16 @@ INSTALLED_APPS = [
     "ahtc.people",
     "ahtc.cases",
     "ahtc.victims",
+    "ahtc.labour",
+    "ahtc.surveys",
+    "ahtc.agencies",
     "ahtc.api",
     "ahtc.portal",
     "ahtc.cell",
     "ahtc.jobs",
     "ahtc.onboarding",
     "ahtc.notifications",
+    "ahtc.monitoring",
     "ahtc.demo",
 ]
 
@@ -166,6 +170,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ahtc.core.middleware.LanguageMiddleware",
+    # Under /api/: English unless Accept-Language asks, errors always JSON.
+    "ahtc.api.middleware.ApiMiddleware",
     # Before CSRF, which reads the body: oversize bodies are refused unread.
     "ahtc.core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -355,19 +361,24 @@ if not PRODUCTION:
     # WhiteNoise warns about a missing STATIC_ROOT even when it serves from finders.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
+# API calls per token (or 2FA session) per minute; calls without credentials
+# (the schema) share one budget (ahtc/api/throttling.py, docs/api.md).
+AHTC_API_REQUESTS_PER_MINUTE = envint("API_REQUESTS_PER_MINUTE", 600)
+AHTC_API_ANONYMOUS_PER_MINUTE = envint("API_ANONYMOUS_PER_MINUTE", 120)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "ahtc.api.auth.ApiTokenAuthentication",
         "ahtc.api.auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ahtc.api.auth.IsStaffMember"],
-    # Deeply nested JSON is a 400, not a RecursionError (ahtc/api/parsers.py).
-    "DEFAULT_PARSER_CLASSES": [
-        "ahtc.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only (forms are a 415: a missing checkbox must never mean "no"), and
+    # deeply nested JSON is a 400, not a RecursionError (ahtc/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["ahtc.api.parsers.BoundedJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "ahtc.api.schema.ApiAutoSchema",
+    # One JSON error format for everything under /api/ (ahtc/api/errors.py).
+    "EXCEPTION_HANDLER": "ahtc.api.errors.api_exception_handler",
+    # A budget per token per minute, 429 with Retry-After (ahtc/api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["ahtc.api.throttling.ApiRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "ahtc.api.auth.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
@@ -395,6 +406,10 @@ LOGGING = {
         "django.server": {"handlers": ["null"], "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["null"], "propagate": False},
+        # A failed variable lookup in a template is logged at DEBUG with the whole
+        # context, which may hold identities or a report being typed: never log
+        # it, whatever LOG_LEVEL says.
+        "django.template": {"handlers": ["null"], "level": "INFO", "propagate": False},
         # WeasyPrint reports each rendering step at INFO; keep warnings only.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -426,6 +441,8 @@ AHTC_POW_LOAD_STEP = envint("POW_LOAD_STEP", 200)
 AHTC_RECEIPT_LOOKUPS_PER_MINUTE = envint("RECEIPT_LOOKUPS_PER_MINUTE", 300)
 # Look-ups that carry a solved proof of work draw on their own, larger budget.
 AHTC_RECEIPT_LOOKUPS_PER_MINUTE_VERIFIED = envint("RECEIPT_LOOKUPS_PER_MINUTE_VERIFIED", 1200)
+# Agent verification look-ups per sender per minute (agencies/throttle.py).
+AHTC_AGENCY_VERIFY_PER_MINUTE = envint("AGENCY_VERIFY_PER_MINUTE", 20)
 # Every receipt look-up takes at least this long, found or not, so timing
 # tells nothing about whether a code exists.
 AHTC_RECEIPT_MIN_SECONDS = float(os.environ.get("RECEIPT_MIN_SECONDS", "0.25"))

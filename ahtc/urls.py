@@ -26,6 +26,8 @@ urlpatterns = [
 if settings.AHTC_BENCH:
     urlpatterns.append(path("bench/insert/", core_views.bench_insert, name="bench_insert"))
 
-handler404 = "ahtc.core.views.not_found"
-handler500 = "ahtc.core.views.server_error"
-handler403 = "ahtc.core.views.forbidden"
+# Under /api/ the JSON error format (ahtc/api/errors.py), elsewhere the pages.
+handler400 = "ahtc.api.errors.bad_request"
+handler404 = "ahtc.api.errors.not_found"
+handler500 = "ahtc.api.errors.server_error"
+handler403 = "ahtc.api.errors.forbidden"

@@ -66,6 +66,12 @@ class IsStaffMember(BasePermission):
 
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
-    """`?limit=` is capped: no request loads an unbounded number of rows."""
+    """`?limit=` is capped: no request loads an unbounded number of rows.
+    `?offset=` is cut to what a database integer holds (PostgreSQL refuses a
+    larger OFFSET; past the last row the page is empty either way)."""
 
     max_limit = 500
+    max_offset = 2**31 - 1
+
+    def get_offset(self, request: Request) -> int:
+        return min(int(super().get_offset(request)), self.max_offset)

@@ -2,14 +2,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ahtc.accounts.models import Organisation, RoleAssignment, User
 from ahtc.geography.models import Area
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON `true` or `false`, nothing else: where "no" cannot be undone (a
+    referral turned down), "0", "off" or a missing form field must not mean it."""
+
+    default_error_messages = {"invalid": _("Must be true or false (a JSON boolean).")}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
 class AreaSerializer(serializers.ModelSerializer[Area]):
-    parent: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # null for the province, the root of the tree
+    parent: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     predecessors: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:

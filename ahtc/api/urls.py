@@ -1,21 +1,26 @@
 from __future__ import annotations
 
-from django.urls import path
-from drf_spectacular.renderers import OpenApiJsonRenderer
+from typing import cast
+
+from django.urls import URLPattern, path
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
+from ahtc.agencies.api import AgencyVerify
 from ahtc.api import views
 from ahtc.cases import api as cases
+from ahtc.monitoring import api as monitoring
 from ahtc.victims import api as victims
 
 app_name = "api"
-urlpatterns = [
+routes = [
     path("", views.ApiRoot.as_view(), name="root"),
     path(
         "schema/",
         SpectacularAPIView.as_view(
-            renderer_classes=[OpenApiJsonRenderer],
+            # The OpenAPI media type first (the default), plain JSON on request.
+            renderer_classes=[OpenApiJsonRenderer, OpenApiJsonRenderer2],
             permission_classes=[AllowAny],
             authentication_classes=[],
         ),
@@ -34,7 +39,38 @@ urlpatterns = [
         name="case_transition",
     ),
     path("legal-provisions/", cases.ProvisionList.as_view(), name="legal_provisions"),
+    path(
+        "classification/suggest/",
+        cases.ClassificationSuggest.as_view(),
+        name="classification_suggest",
+    ),
+    path(
+        "cases/<str:reference>/classification/",
+        cases.CaseClassification.as_view(),
+        name="case_classification",
+    ),
+    path("indicators/", monitoring.IndicatorList.as_view(), name="indicators"),
+    path(
+        "indicators/<str:code>/values/",
+        monitoring.IndicatorValues.as_view(),
+        name="indicator_values",
+    ),
+    path("agencies/verify/", AgencyVerify.as_view(), name="agency_verify"),
     path("referrals/", victims.ReferralList.as_view(), name="referrals"),
     path("referrals/<int:pk>/answer/", victims.ReferralAnswer.as_view(), name="referral_answer"),
     path("referrals/<int:pk>/deliver/", victims.ReferralDeliver.as_view(), name="referral_deliver"),
 ]
+
+
+def without_slash(route: URLPattern) -> URLPattern:
+    """The same view without the trailing slash, left out of the schema.
+
+    Otherwise CommonMiddleware answers a 301 to the slashed path, which
+    clients follow with a GET: a POST would silently become a read (405).
+    """
+    view = route.callback
+    twin = view.cls.as_view(**{**view.initkwargs, "schema": None})  # type: ignore[attr-defined]
+    return cast(URLPattern, path(str(route.pattern).removesuffix("/"), twin))
+
+
+urlpatterns = [*routes, *(without_slash(r) for r in routes if str(r.pattern))]

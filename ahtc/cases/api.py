@@ -1,7 +1,9 @@
 """REST endpoints for cases: the same access functions and services as the pages.
 
-Identities never leave through the API: parties are pseudonyms. Partner
-systems (FIA, provincial systems) use token authentication.
+Parties are pseudonyms. The one exception is the page's own: the agency that
+investigates the case or the prosecutor is given the suspects' names (and a
+victim's only under that victim's identity consent), audited as on the page.
+Partner systems (FIA, provincial systems) use token authentication.
 """
 
 from __future__ import annotations
@@ -10,21 +12,50 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ahtc.accounts.decorators import refused_if
+from ahtc.api.params import int_param
 from ahtc.cases import services
-from ahtc.cases.classification import Agency, Classification
+from ahtc.cases.classification import (
+    FACT_KEYS,
+    AgeEvidence,
+    Agency,
+    AgencyReason,
+    Answers,
+    Classification,
+    Direction,
+    Review,
+    Suggestion,
+    Tri,
+    reason_label,
+    suggest,
+)
+from ahtc.cases.disclosure import partner_identities_shown
 from ahtc.cases.legal import provisions_in_force
-from ahtc.cases.models import Case, CaseEvent, LegalProvision, Party, Status
-from ahtc.cases.selectors import case_access, case_for_user, cases_for_user
+from ahtc.cases.models import (
+    Case,
+    CaseEvent,
+    ClassificationDecision,
+    LegalProvision,
+    Party,
+    Status,
+)
+from ahtc.cases.selectors import (
+    case_access,
+    case_for_user,
+    cases_for_user,
+    partner_identified_parties,
+)
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction, AuditOutcome
+from ahtc.people.models import Sex
 
 
 class ProvisionSerializer(serializers.ModelSerializer[LegalProvision]):
@@ -53,14 +84,25 @@ class ProvisionSerializer(serializers.ModelSerializer[LegalProvision]):
 class PartySerializer(serializers.ModelSerializer[Party]):
     pseudonym: Any = serializers.CharField(read_only=True)
     suspect: Any = serializers.BooleanField(source="is_suspect", read_only=True)
+    name: Any = serializers.SerializerMethodField()
 
     class Meta:
         model = Party
-        fields = ["pseudonym", "role", "suspect", "questioned_and_warned"]
+        fields = ["pseudonym", "role", "suspect", "questioned_and_warned", "name"]
+
+    def get_name(self, obj: Party) -> str | None:
+        """The name, only for parties identified to this caller (see the module); else null."""
+        if obj.pk not in self.context.get("identified", set()) or obj.person is None:
+            return None
+        names = (obj.person.name_latin, obj.person.name_urdu)
+        return " / ".join(n for n in names if n) or None
 
 
 class EventSerializer(serializers.ModelSerializer[CaseEvent]):
-    district: Any = serializers.SlugRelatedField(source="area", slug_field="code", read_only=True)
+    # null for route steps abroad
+    district: Any = serializers.SlugRelatedField(
+        source="area", slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = CaseEvent
@@ -99,7 +141,17 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [*CaseSerializer.Meta.fields, "parties", "events", "allowed_transitions"]
 
     def get_allowed_transitions(self, obj: Case) -> list[str]:
-        return services.allowed_transitions(obj)
+        """The moves this caller may make: the same checks as `CaseTransition`."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        access = case_access(request.user, obj)
+        moves = services.allowed_transitions(obj)
+        if access.proceedings:
+            return moves
+        if access.prosecute:
+            return [to for to in moves if (obj.status, to) in services.PROSECUTOR_TRANSITIONS]
+        return []
 
 
 class TransitionSerializer(serializers.Serializer[Any]):
@@ -118,7 +170,7 @@ class CaseList(generics.ListAPIView[Case]):
             OpenApiParameter("status", enum=Status.values),
             OpenApiParameter("classification", enum=Classification.values),
             OpenApiParameter("agency", enum=Agency.values),
-            OpenApiParameter("year", int),
+            OpenApiParameter("year", int, description="1947 to 2999"),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -131,9 +183,7 @@ class CaseList(generics.ListAPIView[Case]):
             if params.get(name):
                 rows = rows.filter(**{name: params[name]})
         if params.get("year"):
-            if not params["year"].isdigit():
-                raise ValidationError({"year": "a year, e.g. 2025"})
-            rows = rows.filter(year=int(params["year"]))
+            rows = rows.filter(year=int_param(params["year"], "year", minimum=1947, maximum=2999))
         return rows.order_by("-year", "-number")
 
 
@@ -145,14 +195,31 @@ class CaseDetail(generics.RetrieveAPIView[Case]):
 
     def get_object(self) -> Case:
         case = case_for_user(self.request.user, self.kwargs["reference"])
+        access = case_access(self.request.user, case)
+        self.identified = partner_identified_parties(self.request.user, case, access)
+        partner_identities_shown(
+            actor=self.request.user,
+            case=case,
+            parties=case.parties.filter(pk__in=self.identified).select_related("person"),
+            via="API",
+        )
         audit_record(
             actor=self.request.user,
             action=AuditAction.VIEW,
             target=case,
             area_code=case.district.code,
-            reason="case via API (pseudonyms)",
+            reason=(
+                f"case via API with the identity of {len(self.identified)} parties "
+                "(investigating agency or prosecutor)"
+                if self.identified
+                else "case via API (pseudonyms)"
+            ),
         )
         return case
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        identified: set[int] = getattr(self, "identified", set())
+        return {**super().get_serializer_context(), "identified": identified}
 
 
 class CaseTransition(APIView):
@@ -170,7 +237,7 @@ class CaseTransition(APIView):
                 target=case,
                 reason="API transition: lacks case access",
             )
-            return Response({"detail": "not allowed"}, status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied(_("You may not move this case on."))
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -203,5 +270,192 @@ class ProvisionList(generics.ListAPIView[LegalProvision]):
         try:
             day = dt.date.fromisoformat(raw) if raw else None
         except ValueError as exc:
-            raise ValidationError({"on": "use YYYY-MM-DD"}) from exc
+            raise ValidationError({"on": [_("Give a date as YYYY-MM-DD.")]}) from exc
         return provisions_in_force(day).order_by("act", "code")
+
+
+# --- classification (issue 12) ---------------------------------------------------------
+
+
+class FactsSerializer(serializers.Serializer[Any]):
+    """The assistant's questions: each fact "yes", "no" or "unknown" (left out =
+    unknown), and the victim's age, sex (HTCDS gender), nationality, Pakistan's
+    place on the route and the offence date. Fact keys: docs/classification.md."""
+
+    facts = serializers.DictField(
+        child=serializers.ChoiceField(choices=Tri.values), required=False, default=dict
+    )
+    age_years = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=120
+    )
+    age_evidence = serializers.ChoiceField(
+        choices=AgeEvidence.values, required=False, default="none"
+    )
+    sex = serializers.ChoiceField(choices=Sex.values, required=False, default=Sex.UNKNOWN)
+    nationality = serializers.CharField(required=False, allow_blank=True, max_length=2, default="")
+    direction = serializers.ListField(
+        child=serializers.ChoiceField(choices=Direction.values), required=False, default=list
+    )
+    offence_date = serializers.DateField(required=False, allow_null=True)
+    money_paid_pkr = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+    def validate_facts(self, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(FACT_KEYS))
+        if unknown:
+            raise ValidationError(_("Unknown facts: %(keys)s") % {"keys": ", ".join(unknown)})
+        return value
+
+    def answers(self) -> Answers:
+        return answers_from(self.validated_data)
+
+
+def answers_from(validated: dict[str, Any]) -> Answers:
+    data = dict(validated)
+    data["direction"] = set(data.get("direction") or [])
+    return Answers(**data)
+
+
+class SuggestionSerializer(serializers.Serializer[Any]):
+    classification = serializers.CharField()
+    agency = serializers.CharField()
+    agency_reason = serializers.CharField()
+    provisions = serializers.ListField(child=serializers.CharField())
+    because = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    notes = serializers.ListField(child=serializers.CharField())
+    review = serializers.ListField(child=serializers.CharField())
+    flags = serializers.ListField(child=serializers.CharField())
+    rules = serializers.ListField(child=serializers.IntegerField())
+    explanation = serializers.DictField()
+
+
+def suggestion_body(suggestion: Suggestion) -> dict[str, Any]:
+    """The suggestion with its words in the caller's language."""
+    body = suggestion.to_json()
+    body["explanation"] = {
+        "classification": str(Classification(suggestion.classification).label),
+        "agency": str(AgencyReason(suggestion.agency_reason).label)
+        if suggestion.agency_reason
+        else "",
+        "because": {
+            c: [str(reason_label(r)) for r in reasons] for c, reasons in suggestion.because.items()
+        },
+        "review": [str(Review(r).label) for r in suggestion.review],
+    }
+    return body
+
+
+SUGGEST_EXAMPLES = [
+    OpenApiExample(
+        "Child recruited for kiln work",
+        value={
+            "facts": {"act_recruit": "yes", "purpose_labour": "yes", "at_kiln": "yes"},
+            "age_years": 12,
+            "age_evidence": "document",
+            "sex": "masculine",
+            "offence_date": "2024-03-01",
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Held for ransom after paying a smuggler",
+        value={
+            "facts": {
+                "crossed_border": "yes",
+                "smug_paid_agent": "yes",
+                "held_for_ransom": "yes",
+                "purpose_labour": "unknown",
+            },
+            "age_years": 24,
+            "direction": ["source"],
+        },
+        request_only=True,
+    ),
+]
+
+
+class ClassificationSuggest(APIView):
+    """The assistant's suggestion for these facts. Touches no case and stores nothing."""
+
+    @extend_schema(
+        request=FactsSerializer, responses=SuggestionSerializer, examples=SUGGEST_EXAMPLES
+    )
+    def post(self, request: Request) -> Response:
+        facts = FactsSerializer(data=request.data)
+        facts.is_valid(raise_exception=True)
+        return Response(suggestion_body(suggest(facts.answers())))
+
+
+class DecisionSerializer(serializers.ModelSerializer[ClassificationDecision]):
+    provisions: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    decided_by: Any = serializers.CharField(source="decided_by.username", read_only=True)
+
+    class Meta:
+        model = ClassificationDecision
+        fields = [
+            "decided_at",
+            "decided_by",
+            "engine_version",
+            "answers",
+            "rules",
+            "suggested_classification",
+            "suggested_agency",
+            "agency_reason",
+            "suggested_provisions",
+            "because",
+            "notes",
+            "review",
+            "flags",
+            "classification",
+            "agency",
+            "provisions",
+            "departures",
+        ]
+
+
+class DecideSerializer(serializers.Serializer[Any]):
+    answers = FactsSerializer()
+    classification = serializers.ChoiceField(choices=Classification.values)
+    agency = serializers.ChoiceField(choices=Agency.values)
+    provisions = serializers.ListField(child=serializers.CharField(max_length=30), default=list)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class CaseClassification(APIView):
+    """GET: the case's decisions, newest first (reasons are left out: they may
+    name people). POST: record a decision; the same rules as the page (400 with
+    the reason when a departure has none)."""
+
+    @extend_schema(responses=DecisionSerializer(many=True))
+    def get(self, request: Request, reference: str) -> Response:
+        case = case_for_user(request.user, reference)
+        rows = case.decisions.select_related("decided_by").prefetch_related("provisions")[:50]
+        return Response(DecisionSerializer(rows, many=True).data)
+
+    @extend_schema(request=DecideSerializer, responses=DecisionSerializer)
+    def post(self, request: Request, reference: str) -> Response:
+        case = case_for_user(request.user, reference)
+        if not case_access(request.user, case).manage:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.UPDATE,
+                outcome=AuditOutcome.REFUSED,
+                target=case,
+                reason="API classification: lacks case access: manage",
+            )
+            raise PermissionDenied(_("You may not classify this case."))
+        data = DecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            decision = services.classification_decide(
+                case=case,
+                by=request.user,
+                answers=answers_from(data.validated_data["answers"]),
+                classification=data.validated_data["classification"],
+                agency=data.validated_data["agency"],
+                provision_codes=data.validated_data["provisions"],
+                override_reason=data.validated_data.get("override_reason", ""),
+            )
+        except services.CaseError as exc:
+            refused_if(request, case, exc)
+            raise ValidationError({"detail": exc.message}) from exc
+        return Response(DecisionSerializer(decision).data, status=201)

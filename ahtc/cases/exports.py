@@ -14,7 +14,8 @@ import csv
 import io
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,8 +23,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.cases.countries import COUNTRY_NAMES
-from ahtc.cases.models import PROTECTED_ROLES, SUSPECT_ROLES, Case, VerdictOutcome
-from ahtc.cases.selectors import CaseAccess
+from ahtc.cases.disclosure import partner_identities_shown
+from ahtc.cases.models import (
+    PROTECTED_ROLES,
+    SUSPECT_ROLES,
+    Arrest,
+    Case,
+    ClassificationDecision,
+    Fir,
+    Party,
+    Verdict,
+    VerdictOutcome,
+)
+from ahtc.cases.selectors import CaseAccess, partner_identified_parties
 from ahtc.cases.services import case_route
 from ahtc.core.audit import audit_export_refused, audit_record
 from ahtc.core.models import AuditAction
@@ -39,6 +51,10 @@ COLUMNS = [
     ("status", "status"),
     ("classification", "classification"),
     ("agency", "agency"),
+    # Issue 12: the decision history in brief (codes; the PDF has it in words).
+    ("suggested classification", "suggested_classification"),
+    ("decisions", "decision_count"),
+    ("decisions departing from the suggestion", "departed"),
     ("victims", "victims"),
     ("accused", "accused"),
     ("arrests", "arrests"),
@@ -77,27 +93,39 @@ def identity_refusal(case: Case, access: CaseAccess) -> str:
     return "case is identity-withheld" if case.identity_withheld else ""
 
 
+def _count(rows: QuerySet[Any], case_field: str = "case") -> Coalesce:
+    """How many of `rows` belong to the outer case, as a correlated subquery."""
+    counted = (
+        rows.filter(**{case_field: OuterRef("pk")})
+        .order_by()
+        .values(case_field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def export_rows(cases: QuerySet[Case]) -> list[list[Any]]:
     """One row per case, codes not labels (stable for analysis), no names."""
+    # One scalar subquery per count, not a join of parties, arrests, verdicts
+    # and FIRs under DISTINCT (that product grows with every case's size).
     rows = (
         cases.order_by()
         .annotate(
-            victims=Count(
-                "parties",
-                filter=Q(parties__role__in=[str(r) for r in PROTECTED_ROLES]),
-                distinct=True,
+            victims=_count(Party.objects.filter(role__in=[str(r) for r in PROTECTED_ROLES])),
+            accused=_count(Party.objects.filter(role__in=[str(r) for r in SUSPECT_ROLES])),
+            arrests=_count(Arrest.objects.all(), case_field="party__case"),
+            fir_count=_count(Fir.objects.all()),
+            suggested_classification=Subquery(
+                ClassificationDecision.objects.filter(case=OuterRef("pk"))
+                .order_by("-decided_at", "-pk")
+                .values("suggested_classification")[:1]
             ),
-            accused=Count(
-                "parties",
-                filter=Q(parties__role__in=[str(r) for r in SUSPECT_ROLES]),
-                distinct=True,
-            ),
-            arrests=Count("parties__arrests", distinct=True),
-            fir_count=Count("firs", distinct=True),
-            convictions=Count(
-                "parties__verdicts",
-                filter=Q(parties__verdicts__outcome=VerdictOutcome.CONVICTED),
-                distinct=True,
+            decision_count=_count(ClassificationDecision.objects.all()),
+            departed=_count(ClassificationDecision.objects.exclude(override_reason="")),
+            convictions=_count(
+                Verdict.objects.filter(outcome=VerdictOutcome.CONVICTED),
+                case_field="party__case",
             ),
         )
         .values(
@@ -110,6 +138,9 @@ def export_rows(cases: QuerySet[Case]) -> list[list[Any]]:
             "status",
             "classification",
             "agency",
+            "suggested_classification",
+            "decision_count",
+            "departed",
             "victims",
             "accused",
             "arrests",
@@ -131,6 +162,9 @@ def export_rows(cases: QuerySet[Case]) -> list[list[Any]]:
                 r["status"],
                 r["classification"],
                 r["agency"],
+                r["suggested_classification"] or "",
+                r["decision_count"],
+                r["departed"],
                 r["victims"],
                 r["accused"],
                 r["arrests"],
@@ -193,9 +227,12 @@ def case_summary_pdf(
 
     identity = identity and not case.identity_withheld
     parties = list(case.parties.select_related("person"))
+    # The investigating agency or the prosecutor: the suspects' names (and
+    # consenting victims'), as on the case page.
+    partner = set() if identity else partner_identified_parties(request.user, case, access)
     for party in parties:
         label = party.pseudonym
-        if identity and party.person is not None:
+        if (identity or party.pk in partner) and party.person is not None:
             names = " / ".join(n for n in (party.person.name_latin, party.person.name_urdu) if n)
             label = f"{label}: {names}" if names else label
         elif party.person is None:
@@ -206,6 +243,7 @@ def case_summary_pdf(
         "case": case,
         "parties": parties,
         "identity": identity,
+        "partner_identified": bool(partner),
         "decision": decision,
         "route": [COUNTRY_NAMES.get(c, c) for c in case_route(case)],
         "firs": case.firs.select_related("police_station").prefetch_related("provisions"),
@@ -217,12 +255,25 @@ def case_summary_pdf(
     }
     html = render_to_string("cases/summary_pdf.html", context, request=request)
     pdf = HTML(string=html).write_pdf()
+    partner_identities_shown(
+        actor=request.user,
+        case=case,
+        parties=[p for p in parties if p.pk in partner],
+        via="summary PDF",
+    )
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,
         target=case,
         area_code=case.district.code,
-        reason="summary PDF with identities" if identity else "summary PDF, identities withheld",
+        reason=(
+            "summary PDF with identities"
+            if identity
+            else f"summary PDF with the identity of {len(partner)} parties "
+            "(investigating agency or prosecutor)"
+            if partner
+            else "summary PDF, identities withheld"
+        ),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}.pdf"'

@@ -8,7 +8,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, QuerySet, Value, When
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -154,6 +155,11 @@ class PartyForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
 
+    def __init__(self, *args: Any, roles: list[PartyRole] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if roles is not None:  # e.g. the agency running the proceedings: accused only
+            self.fields["role"].choices = [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         has_person = data.get("person") or data.get("name_latin") or data.get("name_urdu")
@@ -189,70 +195,112 @@ def _multi(label: Any, choices: Any) -> forms.MultipleChoiceField:
 
 
 class ClassificationForm(forms.Form):
-    """The officer's answers (A, M, P, C, W, X, S, E, L, AG, ILO of DOMAIN.md §2.2)."""
+    """The officer's answers for one victim: every fact yes, no or not known
+    (ahtc/cases/classification/facts.py), and the victim's age, sex (HTCDS),
+    nationality and Pakistan's place on the route. What the case already holds
+    (route, ages, money paid) comes in as initial values for the officer to confirm."""
 
-    acts = _multi(_("Act: the person was ..."), c.Act.choices)
-    means = _multi(_("Means used"), c.Means.choices)
-    purposes = _multi(_("Purpose"), c.Purpose.choices)
     age_years = forms.IntegerField(
         label=_("Age of the victim (years)"), required=False, min_value=0, max_value=120
     )
     age_evidence = forms.ChoiceField(
         label=_("Evidence of age"), choices=c.AgeEvidence.choices, initial=c.AgeEvidence.NONE
     )
-    woman = forms.BooleanField(label=_("The victim is a woman or girl"), required=False)
-    crossed_border = forms.BooleanField(
-        label=_("Movement into or out of Pakistan is part of it"), required=False
+    sex = forms.ChoiceField(label=_("Sex or gender"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    nationality = forms.ChoiceField(
+        label=_("Nationality"), choices=[("", _("not known")), *COUNTRIES], required=False
     )
-    smuggling = _multi(_("Smuggling markers"), c.Smuggling.choices)
-    exploitation_en_route = forms.BooleanField(
-        label=_("Exploited on the way or at the destination (held for ransom, forced work)"),
+    direction = forms.MultipleChoiceField(
+        label=_("Pakistan's place on the route"),
+        choices=c.Direction.choices,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    emigration = _multi(_("Emigration fraud markers"), c.Emigration.choices)
-    departed_without_protector = forms.BooleanField(
-        label=_("Left without the Protector of Emigrants"), required=False
+    money_paid_pkr = forms.IntegerField(
+        label=_("Money paid (PKR)"), required=False, min_value=0, max_value=10**12
     )
-    labour = _multi(_("Labour markers"), c.LabourMarker.choices)
-    at_kiln = forms.BooleanField(label=_("At a brick kiln"), required=False)
-    bonded_debt = forms.BooleanField(label=_("A bonded debt (peshgi)"), required=False)
-    work_to_repay = forms.BooleanField(label=_("Made to work to repay it"), required=False)
-    sale_or_purchase = forms.BooleanField(
-        label=_("The person was sold, bought or hired out"), required=False
-    )
-    abducted_for_marriage = forms.BooleanField(
-        label=_("A woman abducted or induced to marry or for illicit intercourse"),
-        required=False,
-    )
-    aggravations = _multi(_("Aggravating circumstances"), c.Aggravation.choices)
-    ilo = _multi(_("ILO indicators of forced labour"), c.IloIndicator.choices)
-    victim_consented = forms.BooleanField(
-        label=_("The victim says they agreed (recorded; it does not decide the case)"),
-        required=False,
+    route = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+
+    VICTIM_FIELDS = (
+        "age_years",
+        "age_evidence",
+        "sex",
+        "nationality",
+        "direction",
+        "money_paid_pkr",
     )
 
-    def answers(self) -> c.Answers:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for fact in c.FACTS:
+            self.fields[fact.key] = forms.ChoiceField(
+                label=fact.label,
+                choices=c.Tri.choices,
+                initial=c.Tri.UNKNOWN,
+                required=False,
+            )
+
+    def fieldsets(self) -> list[tuple[Any, list[Any]]]:
+        """The form in groups, for <fieldset> and <legend>."""
+        sets: list[tuple[Any, list[Any]]] = [
+            (_("The victim"), [self[name] for name in self.VICTIM_FIELDS])
+        ]
+        for group, legend in c.GROUPS.items():
+            sets.append((legend, [self[f.key] for f in c.FACTS if f.group == group]))
+        return sets
+
+    def answers(self, *, offence_date: Any = None) -> c.Answers:
         data = self.cleaned_data
-        values: dict[str, Any] = {}
-        for name in c.Answers.__dataclass_fields__:
-            value = data.get(name)
-            if isinstance(value, list):
-                value = set(value)
-            if value is None and name != "age_years":
-                continue
-            values[name] = value
-        return c.Answers(**values)
+        facts = {
+            f.key: data.get(f.key) or c.Tri.UNKNOWN
+            for f in c.FACTS
+            if (data.get(f.key) or c.Tri.UNKNOWN) != c.Tri.UNKNOWN
+        }
+        route = [x for x in (data.get("route") or "").split(",") if x]
+        return c.Answers(
+            facts=facts,
+            age_years=data.get("age_years"),
+            age_evidence=data.get("age_evidence") or c.AgeEvidence.NONE,
+            sex=data.get("sex") or Sex.UNKNOWN,
+            nationality=data.get("nationality") or "",
+            direction=set(data.get("direction") or []),
+            route=route,
+            offence_date=offence_date,
+            money_paid_pkr=data.get("money_paid_pkr"),
+        )
+
+    @staticmethod
+    def initial_from(answers: c.Answers) -> dict[str, Any]:
+        return {
+            **answers.facts,
+            "age_years": answers.age_years,
+            "age_evidence": answers.age_evidence,
+            "sex": answers.sex,
+            "nationality": answers.nationality,
+            "direction": sorted(answers.direction),
+            "money_paid_pkr": answers.money_paid_pkr,
+            "route": ",".join(answers.route),
+        }
 
 
 class DecisionForm(forms.Form):
+    """Only charges in force are offered; a different choice needs a reason
+    (`services.classification_decide` says which departure it was)."""
+
     classification = forms.ChoiceField(
-        label=_("Your classification"), choices=c.Classification.choices
+        label=_("Your classification"),
+        choices=[x for x in c.Classification.choices if x[0] != c.Classification.OTHER],
     )
     agency = forms.ChoiceField(label=_("Competent agency"), choices=c.Agency.choices)
     provisions = ProvisionsField(label=_("Sections"), queryset=LegalProvision.objects.none())
     override_reason = forms.CharField(
         label=_("Reason, if you depart from the suggestion"),
+        help_text=_(
+            "Needed when you change the classification or the agency, leave out a "
+            "suggested section, or go back on an earlier reasoned decision."
+        ),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -280,6 +328,9 @@ class TransitionForm(forms.Form):
 
 
 class FirForm(forms.Form):
+    """The sections decided at classification come first (and ticked), then the
+    rest of the charges in force on the offence date."""
+
     number = forms.CharField(label=_("FIR number"), max_length=30)
     date = forms.DateField(label=_("FIR date"), widget=DATE)
     police_station = forms.ModelChoiceField(
@@ -292,12 +343,24 @@ class FirForm(forms.Form):
         *args: Any,
         stations: QuerySet[PoliceStation],
         provisions: QuerySet[LegalProvision],
+        decided: list[int] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["police_station"].queryset = stations  # type: ignore[attr-defined]
         self.fields["police_station"].label_from_instance = lambda s: s.name  # type: ignore[attr-defined]
-        self.fields["provisions"].queryset = provisions  # type: ignore[attr-defined]
+        first = DbCase(
+            When(pk__in=decided or [], then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        field = self.fields["provisions"]
+        ordered = provisions.annotate(first=first).order_by("first", "act", "code")
+        field.queryset = ordered  # type: ignore[attr-defined]
+        mark = " " + str(_("(decided at classification)"))
+        plain = field.label_from_instance  # type: ignore[attr-defined]
+        chosen = set(decided or [])
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda p: plain(p) + (mark if p.pk in chosen else "")
+        )
 
 
 class AgencyFirForm(forms.Form):

@@ -40,6 +40,23 @@ class LegalProvision(models.Model):
     valid_from = models.DateField(_("in force from"))
     valid_to = models.DateField(_("in force until"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
+    # Issue 12: what an officer needs beside the title, and what was verified.
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=[("offence", _("offence")), ("non_offence", _("not an offence (a rule or note)"))],
+        default="offence",
+    )
+    act_ur = models.CharField(_("law (Urdu)"), max_length=200, blank=True)
+    offender_en = models.CharField(_("who commits it (English)"), max_length=500, blank=True)
+    offender_ur = models.CharField(_("who commits it (Urdu)"), max_length=500, blank=True)
+    cognizable = models.CharField(_("cognizable"), max_length=3, blank=True)
+    bailable = models.CharField(_("bailable"), max_length=3, blank=True)
+    compoundable = models.CharField(_("compoundable"), max_length=3, blank=True)
+    trial_court_en = models.CharField(_("trial court (English)"), max_length=200, blank=True)
+    trial_court_ur = models.CharField(_("trial court (Urdu)"), max_length=200, blank=True)
+    date_verified = models.BooleanField(_("date in force verified"), default=False)
+    date_source = models.CharField(_("source of the date"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["act", "code"]
@@ -55,8 +72,34 @@ class LegalProvision(models.Model):
 
     @property
     def label(self) -> str:
+        """As police write it: "PTPA 2018 s.3(1)"; in Urdu «دفعہ 3(1) انسدادِ انسانی تجارت ایکٹ»."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("ur") and self.act_ur:
+            return f"دفعہ {self.section} {self.act_ur}" if self.section else self.act_ur
         section = f" s.{self.section}" if self.section else ""
         return f"{self.act}{section}"
+
+    @property
+    def is_offence(self) -> bool:
+        return self.kind == "offence"
+
+    @property
+    def verified(self) -> bool:
+        """Section number, punishment and date in force all checked against a source."""
+        return self.section_verified and self.punishment_verified and self.date_verified
+
+    @property
+    def offender(self) -> str:
+        from ahtc.core.models import in_language
+
+        return in_language(en=self.offender_en, ur=self.offender_ur)
+
+    @property
+    def trial_court(self) -> str:
+        from ahtc.core.models import in_language
+
+        return in_language(en=self.trial_court_en, ur=self.trial_court_ur)
 
     @property
     def title(self) -> str:
@@ -332,6 +375,13 @@ class ClassificationDecision(models.Model):
     provisions = models.ManyToManyField(LegalProvision, verbose_name=_("sections"), blank=True)
     agency = models.CharField(_("agency decided"), max_length=20, choices=Agency.choices)
     override_reason = models.TextField(_("reason for departing from the suggestion"), blank=True)
+    # Issue 12: the explanation as suggested (fact keys per section), the notes
+    # that are not charges, why review is needed, and how the officer departed.
+    because = models.JSONField(default=dict)
+    notes = models.JSONField(default=list)
+    review = models.JSONField(default=list)
+    agency_reason = models.CharField(max_length=40, blank=True)
+    departures = models.JSONField(default=list)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
 

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ahtc.accounts.models import OrganisationKind
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import user_scope
 from ahtc.cases.models import (
+    CLOSED_STATUSES,
     PROTECTED_ROLES,
     SUSPECT_ROLES,
     Case,
@@ -43,6 +45,9 @@ from ahtc.cases.models import (
     Task,
 )
 from ahtc.core.access import get_scoped_or_404
+
+if TYPE_CHECKING:
+    from ahtc.cases.forms import CaseFilter
 
 PARTNER_PERMS = (Perm.VIEW_SHARED, Perm.PROSECUTE)
 # Agencies that investigate what they accept (and so must know whom they
@@ -121,10 +126,17 @@ class CaseAccess:
     proceedings: bool = False
     # The investigating agency or the prosecutor: sees the suspects' identity.
     partner_identity: bool = False
+    # The agency running the proceedings after a transfer (FIA): adds accused.
+    agency_runs: bool = False
 
     @property
     def manage_or_prosecute(self) -> bool:
         return self.manage or self.prosecute
+
+    @property
+    def adds_parties(self) -> bool:
+        """The cell adds anyone; the agency running the proceedings, accused only."""
+        return self.manage or self.agency_runs
 
     @property
     def court_work(self) -> bool:
@@ -159,6 +171,7 @@ def case_access(user: Any, case: Case) -> CaseAccess:
         proceedings=agency_runs if runs is not None else manage,
         partner_identity=not manage
         and (prosecute or agency_runs or (liaison and _investigates(case, user))),
+        agency_runs=agency_runs and not manage,
     )
 
 
@@ -248,4 +261,56 @@ def hearings_due_for_user(user: Any, *, within_days: int = 14) -> QuerySet[Heari
         )
         .select_related("case")
         .order_by("date", "pk")
+    )
+
+
+def filtered_cases(user: Any, form: CaseFilter) -> QuerySet[Case]:
+    """The case list as filtered by the list page's form (also the rows of a
+    case-list export): the user's cases, newest first, with overdue tasks counted."""
+    rows = cases_for_user(user)
+    data = form.cleaned_data if form.is_valid() else {}
+    view = data.get("view") or "mine"
+    if view == "mine":
+        rows = rows.filter(
+            Q(lead_officer=user)
+            | Q(opened_by=user)
+            | Q(tasks__assignee=user, tasks__done_at__isnull=True)
+        )
+    elif view == "shared" and user.organisation_id:
+        rows = rows.filter(
+            shares__organisation_id=user.organisation_id, shares__revoked_at__isnull=True
+        )
+    if data.get("q"):
+        rows = rows.filter(reference__icontains=data["q"].strip())
+    for name in ("status", "classification", "agency", "origin", "year"):
+        if data.get(name):
+            rows = rows.filter(**{name: data[name]})
+    if data.get("open_only"):
+        rows = rows.exclude(status__in=CLOSED_STATUSES)
+    if data.get("overdue"):
+        rows = rows.filter(
+            Exists(
+                Task.objects.filter(
+                    case=OuterRef("pk"), done_at__isnull=True, due__lt=timezone.localdate()
+                )
+            )
+        )
+    return (
+        rows.distinct()
+        .select_related("district", "lead_officer")
+        .annotate(
+            overdue_tasks=Coalesce(
+                Subquery(
+                    Task.objects.filter(
+                        case=OuterRef("pk"), done_at__isnull=True, due__lt=timezone.localdate()
+                    )
+                    .order_by()
+                    .values("case")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            )
+        )
+        .order_by("-year", "-number")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import districts_for_user, user_scope
 from ahtc.notifications.selectors import unread_count
+from ahtc.surveys.selectors import sees_surveys
 
 SESSION_AREA_KEY = "ahtc_area"
 
@@ -23,11 +25,46 @@ class NavItem:
     url_name: str
     perm: Perm
     any_of: tuple[Perm, ...] = ()  # and at least one of these, if given
+    # Or, where permissions cannot say it (an organisation's kind, a role),
+    # the page's own access rule, given the user.
+    when: Callable[[Any], bool] | None = None
 
-    def shown_to(self, scope: Any) -> bool:
+    def shown_to(self, scope: Any, user: Any = None) -> bool:
+        if self.when is not None:
+            return bool(scope.has_perm_anywhere(self.perm)) and self.when(user)
         return bool(scope.has_perm_anywhere(self.perm)) and (
             not self.any_of or any(scope.has_perm_anywhere(p) for p in self.any_of)
         )
+
+
+def _finding_reader(user: Any) -> bool:
+    from ahtc.labour.selectors import counts_findings, reads_findings
+
+    return reads_findings(user) or counts_findings(user)
+
+
+def _registry_reader(user: Any) -> bool:
+    from ahtc.labour.selectors import reads_registry
+
+    return reads_registry(user)
+
+
+def _school_placer(user: Any) -> bool:
+    from ahtc.labour.selectors import places_schools
+
+    return places_schools(user)
+
+
+def _agency_reader(user: Any) -> bool:
+    from ahtc.agencies.selectors import reads_agencies
+
+    return reads_agencies(user)
+
+
+def _match_reviewer(user: Any) -> bool:
+    from ahtc.people.match_views import reviews_matches
+
+    return reviews_matches(user)
 
 
 CASE_WORKERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED, Perm.PROSECUTE)
@@ -38,11 +75,27 @@ REFERRAL_USERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED)
 # Later issues append their pages here (intake, cases, victims, reports ...).
 NAVIGATION: list[NavItem] = [
     NavItem(_("Overview"), "cell:home", Perm.VIEW_WORKSPACE),
+    NavItem(_("Monitoring"), "cell:monitoring:dashboard", Perm.VIEW_AGGREGATES),
+    NavItem(_("Indicator explorer"), "cell:monitoring:explore", Perm.VIEW_AGGREGATES),
+    NavItem(_("District committee"), "cell:monitoring:committee", Perm.VIEW_AGGREGATES),
     NavItem(_("Citizen reports"), "cell:intake", Perm.TRIAGE_TIPS),
     NavItem(_("Cases"), "cell:cases", Perm.VIEW_WORKSPACE, CASE_WORKERS),
     NavItem(_("Due and overdue"), "cell:cases_due", Perm.VIEW_WORKSPACE, CASE_WORKERS),
     NavItem(_("Victims"), "cell:victims", Perm.VIEW_WORKSPACE, RECORD_WORKERS),
+    NavItem(_("Child labour"), "cell:labour:list", Perm.VIEW_WORKSPACE, when=_finding_reader),
+    NavItem(
+        _("Kilns and workshops"), "cell:labour:kilns", Perm.VIEW_WORKSPACE, when=_registry_reader
+    ),
+    NavItem(
+        _("Children to place in school"),
+        "cell:labour:schooling",
+        Perm.VIEW_WORKSPACE,
+        when=_school_placer,
+    ),
+    NavItem(_("Travel agencies"), "cell:agencies:list", Perm.VIEW_WORKSPACE, when=_agency_reader),
+    NavItem(_("Field surveys"), "cell:surveys:list", Perm.VIEW_WORKSPACE, when=sees_surveys),
     NavItem(_("Referrals"), "cell:referrals", Perm.VIEW_WORKSPACE, REFERRAL_USERS),
+    NavItem(_("People to match"), "cell:people_matches", Perm.VIEW_WORKSPACE, when=_match_reviewer),
     NavItem(_("Service directory"), "cell:directory", Perm.VIEW_WORKSPACE, CASE_WORKERS),
     NavItem(_("Record a call"), "cell:record_call", Perm.RECORD_CALLS),
     NavItem(_("Help pages"), "cell:content", Perm.PUBLISH_CONTENT),
@@ -78,7 +131,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
             "active": request.path == reverse(item.url_name),
         }
         for item in NAVIGATION
-        if item.shown_to(scope)
+        if item.shown_to(scope, user)
     ]
     districts = list(districts_for_user(user).only("code", "name_en", "name_ur"))
     code = current_area_code(request)

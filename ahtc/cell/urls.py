@@ -4,8 +4,9 @@ from django.urls import include, path
 
 from ahtc.cases import views as cases
 from ahtc.cell import admin_views as admin
+from ahtc.cell import audit_views, views
 from ahtc.cell import user_views as people
-from ahtc.cell import views
+from ahtc.people import match_views
 from ahtc.people import views as persons
 from ahtc.portal import content_views as content
 from ahtc.portal import staff_views as intake
@@ -23,6 +24,10 @@ urlpatterns = [
         name="intake_file",
     ),
     path("people/<int:pk>/", persons.person_edit, name="person"),
+    path("people/<int:pk>/lists/", persons.person_lists, name="person_lists"),
+    path("people/matches/", match_views.match_list, name="people_matches"),
+    path("people/matches/<int:pk>/decide/", match_views.match_decide, name="people_match_decide"),
+    path("people/matches/<int:pk>/undo/", match_views.match_undo, name="people_match_undo"),
     path("cases/", cases.case_list, name="cases"),
     path("cases/new/", cases.case_open, name="case_open"),
     path("cases/due/", cases.due, name="cases_due"),
@@ -177,8 +182,13 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit, name="audit"),
+    path("audit/<int:pk>/", audit_views.audit_event, name="audit_event"),
     path("switch-area/", views.switch_area, name="switch_area"),
     path("jobs/", include("ahtc.jobs.urls")),
     path("districts/", include("ahtc.onboarding.urls")),
     path("notifications/", include("ahtc.notifications.urls")),
+    path("labour/", include("ahtc.labour.urls")),
+    path("surveys/", include("ahtc.surveys.urls")),
+    path("agencies/", include("ahtc.agencies.urls")),
+    path("monitoring/", include("ahtc.monitoring.urls")),
 ]

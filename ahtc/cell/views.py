@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -52,8 +53,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_view_audit": scope.has_perm_anywhere(Perm.VIEW_AUDIT),
     }
     if context["can_view_audit"]:
+        # The last 7 days only: a count over all history grows without end.
+        since = timezone.now() - dt.timedelta(days=REFUSALS_DAYS)
         context["refused_recent"] = (
-            _audit_for_user(user).filter(outcome=AuditOutcome.REFUSED).count()
+            _audit_for_user(user).filter(outcome=AuditOutcome.REFUSED, at__gte=since).count()
         )
     context.update(_waiting_safeguards(user))
     context.update(administration_waiting(user))
@@ -162,8 +165,25 @@ def audit(request: HttpRequest) -> HttpResponse:
         for name in ("action", "outcome"):
             if form.cleaned_data[name]:
                 rows = rows.filter(**{name: form.cleaned_data[name]})
-    page = Paginator(rows.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "cell/audit.html", {"form": form, "page": page})
+    # Newest first, 50 at a time, by position in the log rather than by page
+    # number: no count of a table that grows by a million rows a year.
+    before = request.GET.get("before", "")
+    if before.isascii() and before.isdigit():
+        rows = rows.filter(id__lt=int(before))
+    batch = list(rows.order_by("-id")[: AUDIT_PAGE + 1])
+    events = batch[:AUDIT_PAGE]
+    context = {
+        "form": form,
+        "events": events,
+        "older": events[-1].pk if len(batch) > AUDIT_PAGE else None,
+        "newer": bool(before),
+        "query": request.GET.copy(),
+    }
+    return render(request, "cell/audit.html", context)
+
+
+AUDIT_PAGE = 50
+REFUSALS_DAYS = 7
 
 
 class AreaImportForm(forms.Form):

@@ -60,6 +60,14 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
     def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEvent]:
         raise PermissionError("audit rows are chained one by one (audit_record)")
 
+    def bulk_create_chained(self, events: list[AuditEvent]) -> list[AuditEvent]:
+        """Rows already linked, in order, by core.audit.audit_records under the
+        chain lock: each row's prev_hash is the row before it."""
+        for before, event in zip([None, *events], events, strict=False):
+            if not event.row_hash or (before is not None and event.prev_hash != before.row_hash):
+                raise PermissionError("audit rows must be linked before they are inserted")
+        return super().bulk_create(events)
+
 
 # The hash chain over audit rows. Each row stores the hash of the row before it
 # (`prev_hash`) and its own (`row_hash`): SHA-256 over the previous hash and the
@@ -132,6 +140,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
             models.Index(fields=["actor", "-at"], name="core_audit_actor_idx"),
+            # A district's audit page: its rows, newest first (cell/views.audit).
+            models.Index(fields=["area_code", "-id"], name="core_audit_area_idx"),
         ]
         constraints = [
             # One successor per row: two writers linking to the same row would
@@ -187,3 +197,55 @@ def _chain_lock(using: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+class AuditItemQuerySet(models.QuerySet["AuditItem"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditItem(models.Model):
+    """One entry of a long list an audit event records: the victim numbers of
+    an export, the rows an API call showed and whether with identity.
+
+    The event's `reason` keeps a short summary and ends with the count and
+    SHA-256 of its items (core/audit.py: items_seal), so the hash chain covers
+    them: an edited, added or removed item shows in `ahtc audit_verify`.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent,
+        verbose_name=_("audit event"),
+        on_delete=models.PROTECT,
+        related_name="items",
+        db_index=False,  # the unique (event, position) index serves
+        # No foreign-key triggers on the audit table (its own triggers and the
+        # chain guard it); an entry without its row shows in audit_verify.
+        db_constraint=False,
+    )
+    position = models.PositiveIntegerField(_("position"))
+    text = models.TextField(_("entry"))
+
+    objects: ClassVar[models.Manager[AuditItem]] = AuditItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["event", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "position"], name="core_audititem_unique_pos")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}.{self.position}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")

@@ -24,7 +24,9 @@ from ahtc.accounts.services import (
     totp_device_confirm_demo,
     user_create,
 )
+from ahtc.demo.agencies import build_agencies
 from ahtc.demo.personas import DEMO_PASSWORD, DISTRICTS, ORGANISATIONS, PERSONAS
+from ahtc.demo.surveys import build_surveys
 from ahtc.geography.models import Area
 from ahtc.geography.services import (
     BUILTIN_FILES,
@@ -133,8 +135,26 @@ def build_victims(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_labour(ctx: DemoContext) -> None:
+    from ahtc.demo.labour import build_labour as build
+
+    build(ctx)
+
+
 def build_safeguards(ctx: DemoContext) -> None:
     from ahtc.demo.safeguards import build_safeguards as build
+
+    build(ctx)
+
+
+def build_monitoring(ctx: DemoContext) -> None:
+    from ahtc.demo.monitoring import build_monitoring as build
+
+    build(ctx)
+
+
+def build_people(ctx: DemoContext) -> None:
+    from ahtc.demo.people import build_people as build
 
     build(ctx)
 
@@ -154,8 +174,13 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     build_content,
     build_cases,
     build_victims,
+    build_labour,
+    build_agencies,
+    build_surveys,
     build_safeguards,
     build_notifications,
+    build_monitoring,
+    build_people,
 ]
 
 

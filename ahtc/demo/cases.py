@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from ahtc.accounts.models import Organisation
 from ahtc.cases import services as s
-from ahtc.cases.classification import Answers
+from ahtc.cases.classification import Answers, legacy_answers
 from ahtc.cases.legal import catalogue_ensure
 from ahtc.cases.models import (
     Case,
@@ -77,7 +77,7 @@ class Story:
 
 
 def _sea_route() -> Answers:
-    return Answers(
+    return legacy_answers(
         acts={"recruit", "transport"},
         means={"fraud", "coercion"},
         purposes={"labour"},
@@ -92,7 +92,7 @@ def _sea_route() -> Answers:
 
 
 def _ransom() -> Answers:
-    return Answers(
+    return legacy_answers(
         acts={"transport", "harbour"},
         means={"force", "coercion"},
         purposes={"labour"},
@@ -107,7 +107,7 @@ def _ransom() -> Answers:
 
 
 def _visa_fraud() -> Answers:
-    return Answers(
+    return legacy_answers(
         emigration={"money", "false_inducement", "unlicensed"},
         age_years=30,
         age_evidence="document",
@@ -115,7 +115,7 @@ def _visa_fraud() -> Answers:
 
 
 def _kiln(child: bool = False) -> Answers:
-    return Answers(
+    return legacy_answers(
         acts={"recruit", "harbour"},
         means={"debt", "coercion"},
         purposes={"labour"},
@@ -131,7 +131,7 @@ def _kiln(child: bool = False) -> Answers:
 
 
 def _workshop_child() -> Answers:
-    return Answers(
+    return legacy_answers(
         acts={"recruit", "obtain"},
         purposes={"labour"},
         age_years=12,
@@ -142,11 +142,13 @@ def _workshop_child() -> Answers:
 
 
 def _child_labour_only() -> Answers:
-    return Answers(labour={"child_employed", "no_contract"}, age_years=14, age_evidence="document")
+    return legacy_answers(
+        labour={"child_employed", "no_contract"}, age_years=14, age_evidence="document"
+    )
 
 
 def _sex_child() -> Answers:
-    return Answers(
+    return legacy_answers(
         acts={"recruit", "harbour"},
         means={"fraud"},
         purposes={"sex"},
@@ -159,7 +161,7 @@ def _sex_child() -> Answers:
 
 
 def _forced_marriage() -> Answers:
-    return Answers(
+    return legacy_answers(
         abducted_for_marriage=True,
         woman=True,
         age_years=19,
@@ -170,7 +172,7 @@ def _forced_marriage() -> Answers:
 
 
 def _smuggler_only() -> Answers:
-    return Answers(
+    return legacy_answers(
         crossed_border=True,
         smuggling={"consented", "paid_agent", "ended"},
         age_years=27,
@@ -799,14 +801,15 @@ class _Runner:
         case.refresh_from_db()
 
     def _classify(self, case: Case, story: Story, day: dt.date) -> None:
-        from ahtc.cases.classification import suggest
+        from ahtc.cases.services.classification import case_suggestion
 
-        suggestion = suggest(story.answers)
+        # The suggestion for the case's offence date, accepted as it stands.
+        answers, suggestion = case_suggestion(case, story.answers)
         in_force = {p.code for p in s.offered_provisions(case)}
         s.classification_decide(
             case=case,
             by=self.officer,
-            answers=story.answers,
+            answers=answers,
             classification=suggestion.classification,
             agency=suggestion.agency,
             provision_codes=[c for c in suggestion.provisions if c in in_force],

@@ -3,7 +3,6 @@
 - protection records for the victims of the demo cases (returned irregular
   migrants, kiln families, children from workshops, a girl whose identity is
   withheld, a woman in a forced-marriage case);
-- 72 children withdrawn from kilns and workshops and enrolled in school;
 - families of boat-tragedy victims with meetings and support;
 - referrals in every state, follow-ups done and due, risk assessments,
   compensation, and two re-trafficking alerts (a case and a citizen report).
@@ -19,8 +18,7 @@ from django.utils import timezone
 from ahtc.cases import services as cases
 from ahtc.cases.models import Case, Party, PartyRole
 from ahtc.geography.models import Area
-from ahtc.people.models import IdentifierKind, Sex
-from ahtc.people.services import person_create
+from ahtc.people.models import IdentifierKind
 from ahtc.victims import services as s
 from ahtc.victims.models import (
     CompensationSource,
@@ -30,7 +28,6 @@ from ahtc.victims.models import (
     ProtectionRecord,
     ProviderProfile,
     Referral,
-    ReferralStatus,
     RiskFactor,
     ServiceType,
 )
@@ -48,9 +45,6 @@ PROVIDERS = {
     "eobi_gujrat": ([ServiceType.FINANCIAL], False),
     "labour_mbdin": ([ServiceType.LIVELIHOOD, ServiceType.FINANCIAL], True),
 }
-CHILD_NAMES = ["Ali", "Hamza", "Ahmed", "Saad", "Hira", "Zainab", "Ayesha", "Fatima", "Umar"]
-CHILD_NAMES_UR = ["علی", "حمزہ", "احمد", "سعد", "حرا", "زینب", "عائشہ", "فاطمہ", "عمر"]
-SCHOOLS = ["Government Primary School No. 1 (demo)", "Government Primary School No. 2 (demo)"]
 
 
 def _providers(ctx: DemoContext) -> None:
@@ -245,62 +239,9 @@ def build_victims(ctx: DemoContext) -> None:
             )
             _backdate(late, now - dt.timedelta(days=6))
 
-    # 2. Seventy-two children withdrawn from kilns and workshops, enrolled in school.
+    # 2. The seventy-two children withdrawn from kilns and workshops are
+    # child-labour findings, not victim records (ahtc/demo/labour.py).
     district = Area.objects.get(code="PK620")
-    school_user = users["school_mbdin"]
-    cpb_user = users["cpb_liaison"]
-    for n in range(72):
-        i = n % len(CHILD_NAMES)
-        sex = (
-            Sex.FEMININE
-            if CHILD_NAMES[i] in {"Hira", "Zainab", "Ayesha", "Fatima"}
-            else Sex.MASCULINE
-        )
-        person = person_create(
-            source_district=district,
-            by=officer,
-            name_latin=f"{CHILD_NAMES[i]} {n + 1:02d} (demo)",
-            name_urdu=f"{CHILD_NAMES_UR[i]} {n + 1:02d} (نمونہ)",
-            sex=sex,
-            age_years=7 + n % 8,
-        )
-        withdrawn = dt.date(2025, 1, 10) + dt.timedelta(days=3 * n)
-        record = s.record_create(
-            person=person,
-            by=officer,
-            child=True,
-            age_evidence="document",
-            trafficking_status="PossibleVictimOfTrafficking",
-            exploitation=["ChildLabour"],
-            control_methods=["DebtBondage"] if n % 2 else ["ExcessiveWorkingHours"],
-            recruitment_method="ThroughFamilyOrFamilyEvents",
-            recruitment_place="kiln" if n % 2 else "workshop",
-            relationship="Familial",
-            opened_on=withdrawn,
-        )
-        _consent(record, officer, ServiceType.EDUCATION, withdrawn, identity=True)
-        _consent(record, officer, ServiceType.SOCIAL_CARE, withdrawn, identity=True)
-        school = s.referral_create(
-            record=record,
-            by=officer,
-            provider=orgs["edu_mbdin"],
-            service=ServiceType.EDUCATION,
-            needs="Withdrawn from work; enrol in the nearest government school.",
-            identity_needed=True,
-        )
-        _backdate(school, timezone.make_aware(dt.datetime.combine(withdrawn, dt.time(11))))
-        school = s.referral_answer(referral=school, by=school_user, accept=True)
-        s.referral_deliver(
-            referral=school,
-            by=school_user,
-            delivered_on=withdrawn + dt.timedelta(days=7),
-            outcome=f"Enrolled in {SCHOOLS[n % 2]}, class {1 + n % 5}.",
-        )
-        draft = record.referrals.filter(status=ReferralStatus.DRAFT).first()
-        if draft is not None and n % 3:
-            s.referral_send(referral=draft, by=officer)
-            if n % 3 == 1:
-                s.referral_answer(referral=draft, by=cpb_user, accept=True)
 
     # 3. Families of boat-tragedy victims.
     relations = [("Mother (demo)", "mother"), ("Brother (demo)", "brother")]

@@ -71,15 +71,14 @@ def case_list_export_start(*, user: User, query: str, fmt: str) -> Job:
 def _case_list(job: Job, *, query: str, fmt: str) -> int:
     from ahtc.cases.exports import case_list_file
     from ahtc.cases.forms import CaseFilter
-    from ahtc.cases.selectors import exportable_cases_q
-    from ahtc.cases.views import _filtered_cases
+    from ahtc.cases.selectors import exportable_cases_q, filtered_cases
 
     user = _requester(job)
     why = case_list_refusal(user)
     if why:
         raise _refuse(user, kind=f"case list {fmt}", why=why, object_type="cases.case")
     report_progress(0.1, _("Selecting the cases"))
-    rows = _filtered_cases(user, CaseFilter(QueryDict(query))).filter(exportable_cases_q(user))
+    rows = filtered_cases(user, CaseFilter(QueryDict(query))).filter(exportable_cases_q(user))
     export = case_list_file(cases=rows, fmt=fmt, progress=report_progress)
     report_progress(0.9, _("Encrypting the file"))
     job_file_save(job, export)
@@ -158,4 +157,8 @@ def download_refusal(job: Job, user: Any) -> str:
         ):
             return f"lacks permission {Perm.EXPORT_IDENTITY}"
         return ""
+    if job.kind == JobKind.COMMITTEE_REPORT_FILE:  # issue 13: aggregates only
+        from ahtc.monitoring.report_files import download_refusal as report_refusal
+
+        return report_refusal(job, user)
     return "unknown kind of export"

@@ -29,6 +29,11 @@ class JobKind(models.TextChoices):
     JOBS_CLEANUP = "jobs_cleanup", _("Expired export files and old jobs cleanup")
     NOTIFICATIONS_SEND = "notifications_send", _("Notifications sent by email and SMS")
     NOTIFICATIONS_DIGEST = "notifications_digest", _("Daily notification digest")
+    LABOUR_SCHOOL_ALERTS = "labour_school_alerts", _("School dropout alerts (child labour)")
+    COMMITTEE_REPORT_FILE = "committee_report_file", _("Committee report (PDF or XLSX)")
+    ACTION_ITEMS_ESCALATE = "action_items_escalate", _("Overdue committee action items")
+    PEOPLE_RESOLUTION = "people_resolution", _("Matching people across districts")
+    SURVEY_IMPORT = "survey_import", _("Survey export import")
 
 
 class JobStatus(models.TextChoices):

@@ -57,6 +57,33 @@ SCHEDULE: list[Scheduled] = [
         "ahtc.notifications.tasks.notifications_digest_job",
         JobKind.NOTIFICATIONS_DIGEST,
     ),
+    # Issue 16: school dropouts of children withdrawn from work (ahtc/labour).
+    Scheduled(
+        "labour_school_alerts",
+        DAY,
+        "ahtc.labour.tasks.labour_school_alerts_job",
+        JobKind.LABOUR_SCHOOL_ALERTS,
+    ),
+    # Issue 13: overdue action items of the district committees, told daily.
+    Scheduled(
+        "action_items_escalate",
+        DAY,
+        "ahtc.monitoring.tasks.action_items_escalate_job",
+        JobKind.ACTION_ITEMS_ESCALATE,
+    ),
+    # Issue 15: people across districts, new records hourly, everyone daily.
+    Scheduled(
+        "people_resolution",
+        HOUR,
+        "ahtc.people.tasks.people_resolution_job",
+        JobKind.PEOPLE_RESOLUTION,
+    ),
+    Scheduled(
+        "people_resolution_full",
+        DAY,
+        "ahtc.people.tasks.people_resolution_full_job",
+        JobKind.PEOPLE_RESOLUTION,
+    ),
 ]
 
 

@@ -25,6 +25,9 @@ class NotificationKind(models.TextChoices):
     HANDOVERS = "handovers", _("cases handed over to answer")
     TASKS = "tasks", _("tasks assigned")
     OVERDUE = "overdue", _("overdue work")
+    SCHOOL_DROPOUTS = "school_dropouts", _("children withdrawn from work who left school")
+    ACTION_ITEMS = "action_items", _("committee action items overdue")
+    COMMITTEE_REPORTS = "committee_reports", _("committee reports to review")
 
 
 class Notification(models.Model):

@@ -297,16 +297,74 @@ def _prosecution(user: Any) -> WorkSection:
     )
 
 
-def _monitoring() -> WorkSection:
+def _committee_items(user: Any) -> list[WorkItem]:
+    """Issue 13: the committee's overdue action items and reports, and the
+    reports waiting for the reader's sign-off (the same scoped selectors as
+    the committee and timeliness pages)."""
+    from ahtc.monitoring import committees, reports
+    from ahtc.monitoring.models import ReportStatus
+
+    today = timezone.localdate()
+    runs = Q(pk__in=[])
+    for grant in user_scope(user).grants:
+        if grant.role in committees.COMMITTEE_ROLES:
+            runs |= Q(district__path__startswith=grant.area_path)
+    items = committees.action_items_for_user(user).filter(runs)
+    overdue = items.filter(pk__in=committees.overdue_items(today).values("pk")).count()
+    mine = reports.reports_for_user(user)
+    drafts = mine.filter(runs, status=ReportStatus.DRAFT, due_on__lt=today).count()
+    waiting = [
+        x
+        for x in mine.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.REVIEWED])
+        .select_related("district")
+        .order_by()[:500]
+        if (x.status == ReportStatus.SUBMITTED and committees.may_review(user, x.district))
+        or (x.status == ReportStatus.REVIEWED and committees.may_accept(user, x.district))
+    ]
+    board = reverse("cell:monitoring:committee")
+    return [
+        *_item(
+            overdue,
+            ngettext(
+                "%(count)d committee action item is overdue",
+                "%(count)d committee action items are overdue",
+                overdue,
+            ),
+            board + "?show=overdue",
+            overdue=True,
+        ),
+        *_item(
+            drafts,
+            ngettext(
+                "%(count)d committee report is past its due date",
+                "%(count)d committee reports are past their due date",
+                drafts,
+            ),
+            board,
+            overdue=True,
+        ),
+        *_item(
+            len(waiting),
+            ngettext(
+                "%(count)d committee report waits for your sign-off",
+                "%(count)d committee reports wait for your sign-off",
+                len(waiting),
+            ),
+            reverse("cell:monitoring:timeliness"),
+        ),
+    ]
+
+
+def _monitoring(user: Any = None) -> WorkSection:
     return WorkSection(
         "monitoring",
         _("Monitoring"),
-        [],
+        _committee_items(user) if user is not None else [],
         _(
-            "Your reports come with the monitoring work. Until then, the districts and "
-            "rollout register shows each district's progress."
+            "Open the monitoring dashboard: key figures, trends, targets, the map of "
+            "districts and the rollout of the cells."
         ),
-        reverse("cell:onboarding:register"),
+        reverse("cell:monitoring:dashboard"),
     )
 
 
@@ -325,7 +383,7 @@ def work_for_user(user: Any) -> list[WorkSection]:
     if scope.has_perm_anywhere(Perm.VIEW_AGGREGATES) and not _any(
         scope, (*CASE_WORKERS, *PARTNERS)
     ):
-        sections.append(_monitoring())
+        sections.append(_monitoring(user))
     return sections
 
 

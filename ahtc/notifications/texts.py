@@ -51,6 +51,23 @@ SENTENCES: dict[str, Promise] = {
         "You have %(count)d overdue items.",
         "count",
     ),
+    # Issue 16: dropouts after school enrolment (ahtc/labour/services/support.py).
+    NotificationKind.SCHOOL_DROPOUTS: ngettext_lazy(
+        "%(count)d child withdrawn from work has dropped out of school.",
+        "%(count)d children withdrawn from work have dropped out of school.",
+        "count",
+    ),
+    # Issue 13: district committees (ahtc/monitoring/committees.py, reports.py).
+    NotificationKind.ACTION_ITEMS: ngettext_lazy(
+        "%(count)d committee action item is overdue.",
+        "%(count)d committee action items are overdue.",
+        "count",
+    ),
+    NotificationKind.COMMITTEE_REPORTS: ngettext_lazy(
+        "%(count)d committee report waits for your review.",
+        "%(count)d committee reports wait for your review.",
+        "count",
+    ),
 }
 
 SUBJECT = _("AHTC: work is waiting for you")

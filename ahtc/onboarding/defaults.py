@@ -75,8 +75,8 @@ STARTER_PAGES: list[tuple[str, ContentKind, str, str, str, str]] = [
         "Only licensed overseas employment promoters may recruit workers for jobs abroad. Ask the agent for the licence number and check it with the Bureau of Emigration and Overseas Employment before you pay anything.\n\n"
         "A legal job abroad comes with a written job offer, a work visa (not a visit visa) and registration with the Protector of Emigrants. Never travel on a visit visa to look for work, and never accept a route through Iran, Turkey or Libya: people on these routes are kidnapped for ransom and many drown at sea.\n\n"
         "Ask for a receipt for every payment. If an agent takes money and disappears, report it here without your name.",
-        "بیرونِ ملک ملازمت کے لیے صرف لائسنس یافتہ اوورسیز ایمپلائمنٹ پروموٹر ہی بھرتی کر سکتے ہیں۔ کوئی بھی رقم دینے سے پہلے ایجنٹ سے لائسنس نمبر مانگیں اور بیورو آف امیگریشن اینڈ اوورسیز ایمپلائمنٹ سے اس کی تصدیق کریں۔\n\n"
-        "قانونی ملازمت کے ساتھ تحریری آفر، ورک ویزا (وزٹ ویزا نہیں) اور پروٹیکٹر آف امیگرنٹس کے پاس اندراج ہوتا ہے۔ کام ڈھونڈنے کے لیے کبھی وزٹ ویزا پر سفر نہ کریں، اور ایران، ترکی یا لیبیا کے راستے سے کبھی نہ جائیں: ان راستوں پر لوگوں کو تاوان کے لیے اغوا کیا جاتا ہے اور بہت سے سمندر میں ڈوب جاتے ہیں۔\n\n"
+        "بیرونِ ملک ملازمت کے لیے صرف لائسنس یافتہ اوورسیز ایمپلائمنٹ پروموٹر (او ای پی) ہی بھرتی کر سکتے ہیں۔ کوئی بھی رقم دینے سے پہلے ایجنٹ سے لائسنس نمبر مانگیں اور بیورو آف ایمیگریشن اینڈ اوورسیز ایمپلائمنٹ سے اس کی تصدیق کریں۔\n\n"
+        "قانونی ملازمت کے ساتھ تحریری آفر، ورک ویزا (وزٹ ویزا نہیں) اور پروٹیکٹر آف ایمیگرنٹس کے پاس اندراج («پروٹیکٹر لگوانا») ہوتا ہے۔ کام ڈھونڈنے کے لیے کبھی وزٹ ویزا پر سفر نہ کریں، اور ایران، ترکی یا لیبیا کے غیر قانونی راستے (ڈنکی) سے کبھی نہ جائیں: ان راستوں پر لوگوں کو اغوا کر کے تاوان کے لیے یرغمال بنایا جاتا ہے اور بہت سے سمندر میں ڈوب جاتے ہیں۔\n\n"
         "ہر ادائیگی کی رسید لیں۔ اگر کوئی ایجنٹ پیسے لے کر غائب ہو جائے تو یہاں اپنا نام بتائے بغیر رپورٹ کریں۔",
     ),
     (
@@ -101,7 +101,7 @@ STARTER_PAGES: list[tuple[str, ContentKind, str, str, str, str]] = [
         "Bonded labour is abolished in Pakistan: no one may force you to work to repay an advance (peshgi), and such debts are cancelled by law.\n\n"
         "You must be paid at least the minimum wage notified by the Punjab government. Ask for a written contract and for registration with EOBI and social security.\n\n"
         "Children must not work at kilns; they belong in school.",
-        "پاکستان میں جبری مشقت ختم کر دی گئی ہے: کوئی آپ کو پیشگی اتارنے کے لیے کام پر مجبور نہیں کر سکتا، اور قانون کے تحت ایسے قرض ختم ہو چکے ہیں۔\n\n"
+        "پاکستان میں قرض (پیشگی) کے بدلے جبری مشقت قانوناً ختم کر دی گئی ہے: کوئی آپ کو پیشگی اتارنے کے لیے کام پر مجبور نہیں کر سکتا، اور قانون کے تحت ایسے قرض ختم ہو چکے ہیں۔\n\n"
         "آپ کو کم از کم وہ اجرت ملنی چاہیے جو حکومتِ پنجاب نے مقرر کی ہے۔ تحریری معاہدہ مانگیں اور ای او بی آئی اور سوشل سکیورٹی میں اندراج کروائیں۔\n\n"
         "بچوں کو بھٹوں پر کام نہیں کرنا چاہیے؛ ان کی جگہ اسکول ہے۔",
     ),

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ahtc.people.models import Sex
+from ahtc.people.models import IdentifierKind, Sex
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,3 +32,17 @@ class PersonForm(forms.Form):
         if not (data.get("name_latin") or data.get("name_urdu")):
             raise forms.ValidationError(_("Give the name in either script."))
         return data
+
+
+REASON_HELP = _("E.g. 'second phone number given in the statement'. The earlier list is kept.")
+
+
+class IdentifierAddForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=IdentifierKind.choices)
+    value = forms.CharField(label=_("Number"), max_length=40)
+    reason = forms.CharField(label=_("Why"), help_text=REASON_HELP, max_length=300)
+
+
+class AliasAddForm(forms.Form):
+    name = forms.CharField(label=_("Other name used"), max_length=150)
+    reason = forms.CharField(label=_("Why"), help_text=REASON_HELP, max_length=300)

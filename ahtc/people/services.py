@@ -15,8 +15,9 @@ from ahtc.core.audit import audit_record
 from ahtc.core.hashing import keyed_hex
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area
-from ahtc.people.models import Identifier, IdentifierKind, Person, PersonVersion
+from ahtc.people.models import Alias, Identifier, IdentifierKind, Person, PersonVersion
 from ahtc.people.normalise import NORMALISERS, Normalised
+from ahtc.people.search import name_tokens_refresh
 
 
 def identifier_hash(kind: str, value: str) -> str:
@@ -58,6 +59,7 @@ def person_create(
         _identifier_save(person, kind, normalised, by)
     for alias in aliases:
         person.aliases.create(name=alias)
+    name_tokens_refresh(person)
     return person
 
 
@@ -118,6 +120,8 @@ def person_update(
     for name in changed:
         setattr(person, name, changes[name])
     person.save(update_fields=[*changed, "updated_at"])
+    if {"name_latin", "name_urdu"} & set(changed):
+        name_tokens_refresh(person)
     audit_record(
         actor=by,
         action=AuditAction.UPDATE,
@@ -135,3 +139,79 @@ def _jsonable(value: Any) -> Any:
 def version_values(version: PersonVersion) -> dict[str, Any]:
     values: dict[str, Any] = json.loads(version.before)
     return values
+
+
+# --- identifiers and aliases, edited on the person's page ------------------------------
+
+LIST_FIELDS = ("identifiers", "aliases")
+
+
+def _listed(person: Person, field: str) -> list[str]:
+    if field == "identifiers":
+        return [f"{i.kind}: {i.value}" for i in person.identifiers.order_by("kind", "pk")]
+    return [a.name for a in person.aliases.order_by("pk")]
+
+
+def _list_version(person: Person, field: str, by: Any, reason: str) -> PersonVersion:
+    """Keep the list as it was before a change (encrypted), like person_update."""
+    number = int(person.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    version = PersonVersion.objects.create(
+        person=person,
+        number=number,
+        before=json.dumps({field: _listed(person, field)}, ensure_ascii=False),
+        changed_fields=field,
+        reason=reason.strip(),
+        changed_by=by,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        target=person,
+        area_code=person.source_district.code,
+        reason=f"edited {field} (version {number} kept)",
+    )
+    return version
+
+
+@transaction.atomic
+def person_identifier_add(
+    *, person: Person, kind: IdentifierKind, raw: str, by: Any, reason: str = ""
+) -> Identifier | None:
+    """Add an identifier from the person's page, keeping the earlier list as a
+    version. None when the person already has it. Raises IdentifierError."""
+    normalised = NORMALISERS[kind](raw)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.identifiers.filter(
+        kind=kind, value_hash=identifier_hash(kind, normalised.value)
+    ).exists():
+        return None
+    _list_version(person, "identifiers", by, reason)
+    return _identifier_save(person, kind, normalised, by)
+
+
+@transaction.atomic
+def person_identifier_remove(*, identifier: Identifier, by: Any, reason: str = "") -> None:
+    person = Person.objects.select_for_update().get(pk=identifier.person_id)
+    _list_version(person, "identifiers", by, reason)
+    identifier.delete()
+
+
+@transaction.atomic
+def person_alias_add(*, person: Person, name: str, by: Any, reason: str = "") -> Alias | None:
+    """None when the name is blank or the person already has this alias."""
+    name = " ".join(name.split())
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not name or name in _listed(person, "aliases"):
+        return None
+    _list_version(person, "aliases", by, reason)
+    alias = person.aliases.create(name=name)
+    name_tokens_refresh(person)
+    return alias
+
+
+@transaction.atomic
+def person_alias_remove(*, alias: Alias, by: Any, reason: str = "") -> None:
+    person = Person.objects.select_for_update().get(pk=alias.person_id)
+    _list_version(person, "aliases", by, reason)
+    alias.delete()
+    name_tokens_refresh(person)

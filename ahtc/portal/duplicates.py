@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,10 @@ STOPWORDS = {
     "نمبر",
 }
 NEARBY = dt.timedelta(days=14)
+# A value shared by more than this many other reports in the user's districts
+# (a common name, a helpline number) says nothing about one matter: it counts
+# for nothing, else every report would look like a duplicate of every other.
+COMMON_VALUE_LIMIT = 50
 # A shared phone number says more than a shared word; both more than timing.
 WEIGHTS = {IndicatorKind.PHONE.value: 5, IndicatorKind.NAME.value: 2}
 
@@ -97,25 +101,66 @@ class Candidate:
     reasons: list[str]
 
 
-def possible_duplicates(tip: Tip, within: Any, limit: int = 5) -> list[Candidate]:
-    """Other reports the user may see (`within`) that look like the same matter."""
-    reasons: dict[int, set[str]] = defaultdict(set)
-    score: dict[int, int] = defaultdict(int)
-    mine = tip.indicators.values_list("value_hash", flat=True)
-    shared = TipIndicator.objects.filter(value_hash__in=mine).exclude(tip=tip)
-    for other_id, kind in shared.values_list("tip_id", "kind"):
-        reasons[other_id].add(str(IndicatorKind(kind).label))
-        score[other_id] += WEIGHTS[kind]
-    near = within.filter(
-        district=tip.district,
+def _scope_indicators(within: QuerySet[Tip], tip: Tip) -> QuerySet[TipIndicator]:
+    return TipIndicator.objects.filter(tip__in=within.values("pk")).exclude(tip_id=tip.pk)
+
+
+def _rare_hashes(tip: Tip, within: QuerySet[Tip]) -> list[str]:
+    """The report's hashes shared by at most COMMON_VALUE_LIMIT other reports
+    in scope. "More than the limit" is an EXISTS at that offset, so the
+    database stops reading at limit + 1 rows however common a value is."""
+    beyond = _scope_indicators(within, tip).filter(value_hash=OuterRef("value_hash"))
+    crowded = Exists(beyond[COMMON_VALUE_LIMIT : COMMON_VALUE_LIMIT + 1])
+    mine = tip.indicators.annotate(common=crowded).filter(common=False)
+    return list(mine.values_list("value_hash", flat=True))
+
+
+def _shares(tip: Tip, hashes: list[str], kind: str | None = None) -> QuerySet[TipIndicator]:
+    rows = TipIndicator.objects.filter(tip=OuterRef("pk"), value_hash__in=hashes)
+    return rows.filter(kind=kind) if kind else rows
+
+
+def _ranked(tip: Tip, within: QuerySet[Tip], hashes: list[str]) -> QuerySet[Tip]:
+    """Reports in scope sharing a rare hash or of the same kind nearby, scored
+    in the database: the weights of shared hashes, plus one for nearby."""
+    weight = Case(
+        *(When(kind=kind, then=Value(w)) for kind, w in WEIGHTS.items()),
+        default=Value(0),
+    )
+    shared_score = _shares(tip, hashes).values("tip").annotate(s=Sum(weight)).values("s")
+    near = Q(
+        district_id=tip.district_id,
         category=tip.category,
         created_at__range=(tip.created_at - NEARBY, tip.created_at + NEARBY),
-    ).exclude(pk=tip.pk)
-    for other_id in near.values_list("pk", flat=True)[:50]:
-        reasons[other_id].add(_("same kind, same district, within two weeks"))
-        score[other_id] += 1
-    ranked = sorted(reasons, key=lambda pk: (-score[pk], -pk))
-    visible = within.filter(pk__in=ranked[: limit * 4]).select_related("district")
-    by_id = {t.pk: t for t in visible}
-    found = [Candidate(by_id[pk], sorted(reasons[pk])) for pk in ranked if pk in by_id]
-    return found[:limit]
+    )
+    sharing = TipIndicator.objects.filter(value_hash__in=hashes).values("tip_id")
+    return (
+        within.filter(Q(pk__in=sharing) | near)
+        .exclude(pk=tip.pk)
+        .annotate(
+            shared_score=Coalesce(Subquery(shared_score), Value(0)),
+            is_near=Case(When(near, then=Value(1)), default=Value(0)),
+            same_phone=Exists(_shares(tip, hashes, IndicatorKind.PHONE.value)),
+            same_name=Exists(_shares(tip, hashes, IndicatorKind.NAME.value)),
+        )
+        .annotate(score=F("shared_score") + F("is_near"))
+        .select_related("district")
+        .order_by("-score", "-pk")
+    )
+
+
+def possible_duplicates(tip: Tip, within: QuerySet[Tip], limit: int = 5) -> list[Candidate]:
+    """Other reports the user may see (`within`) that look like the same matter.
+
+    Ranked only among the reports in `within`, so a small district's matches
+    are never pushed out by stronger ones elsewhere; two queries at any size."""
+    labels = {  # translated once per value, not per row
+        "same_phone": str(IndicatorKind.PHONE.label),
+        "same_name": str(IndicatorKind.NAME.label),
+        "is_near": _("same kind, same district, within two weeks"),
+    }
+    found = []
+    for other in _ranked(tip, within, _rare_hashes(tip, within))[:limit]:
+        reasons = sorted(label for name, label in labels.items() if getattr(other, name))
+        found.append(Candidate(other, reasons))
+    return found

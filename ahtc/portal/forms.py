@@ -86,6 +86,34 @@ def tehsil_choices_for(district_code: str | None) -> list[tuple[Any, Any]]:
     return [("", str(_("Not sure"))), *tehsil_optgroups(tehsil_groups(), district_code)]
 
 
+# Every message a public field can show is our own msgid: Django's catalogue
+# words some only in English ("Ensure this value has at least ...") and
+# misspells others in Urdu, and copying its msgids into ours does not last
+# (makemessages drops them). ahtc/portal/tests/test_urdu_forms.py checks that
+# no field of a public form falls back to a Django message.
+TOO_LONG = _("This is too long: at most %(limit_value)d characters.")
+CHOOSE_LISTED = _("Choose one of the answers shown.")
+RELOAD = _("Please reload the page and try again.")
+
+
+def public_messages(required: Any, **more: Any) -> dict[str, Any]:
+    """Messages of one public field: what to do when it is empty, and our own
+    wording for everything else it can say."""
+    return {
+        "required": required,
+        "max_length": TOO_LONG,
+        "invalid": RELOAD,
+        "invalid_choice": CHOOSE_LISTED,
+        "null_characters_not_allowed": _(
+            "This box holds a character that cannot be kept. Remove it and try again."
+        ),
+        **more,
+    }
+
+
+HIDDEN = public_messages(RELOAD)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     """Carries the limits and their messages for static/ahtc/files.js, which
     checks chosen files before anything is sent."""
@@ -119,9 +147,7 @@ class BoundedEcho:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if getattr(field, "max_length", None):
-                field.error_messages["max_length"] = _(
-                    "This is too long: at most %(limit_value)d characters."
-                )
+                field.error_messages["max_length"] = TOO_LONG
         if not self.is_bound:
             return
         data = self.data.copy()
@@ -137,6 +163,15 @@ CHOOSE_AGAIN = _("Everything else you wrote is kept below; choose the files agai
 
 
 class MultipleFileField(forms.FileField):
+    default_error_messages = {
+        "required": _("Choose a file."),
+        "invalid": _("The file could not be read. Choose it again."),
+        "missing": _("The file could not be read. Choose it again."),
+        "empty": _("This file is empty. Choose another file."),
+        "max_length": _("The file name is too long. Rename the file and choose it again."),
+        "contradiction": _("Choose a file, or leave the box empty."),
+    }
+
     def clean(self, data: Any, initial: Any = None) -> list[CleanFile]:
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
         if len(uploads) > MAX_FILES:
@@ -151,41 +186,76 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(BoundedEcho, forms.Form):
-    client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    pow_challenge = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
-    pow_nonce = forms.CharField(widget=forms.HiddenInput, max_length=12, required=False)
+    client_token = forms.CharField(widget=forms.HiddenInput, max_length=64, error_messages=HIDDEN)
+    pow_challenge = forms.CharField(
+        widget=forms.HiddenInput, max_length=100, required=False, error_messages=HIDDEN
+    )
+    pow_nonce = forms.CharField(
+        widget=forms.HiddenInput, max_length=12, required=False, error_messages=HIDDEN
+    )
     category = forms.ChoiceField(
-        label=_("What happened?"), choices=TipCategory.choices, widget=forms.RadioSelect
+        label=_("What happened?"),
+        choices=TipCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages=public_messages(_("Choose what happened.")),
     )
     # Plain fields with select widgets: the codes are checked in clean() against
     # cached areas, which is much cheaper than ChoiceField re-normalising 184
     # choices on every request.
-    district = forms.CharField(label=_("District where it happened"), widget=forms.Select)
-    tehsil = forms.CharField(label=_("Tehsil (if you know)"), required=False, widget=forms.Select)
+    district = forms.CharField(
+        label=_("District where it happened"),
+        widget=forms.Select,
+        error_messages=public_messages(_("Choose the district where it happened.")),
+    )
+    tehsil = forms.CharField(
+        label=_("Tehsil (if you know)"),
+        required=False,
+        widget=forms.Select,
+        error_messages=public_messages(_("Choose a tehsil from the list.")),
+    )
     place = forms.CharField(
         label=_("Place: village, street, kiln or shop (if you know)"),
         required=False,
         max_length=300,
+        error_messages=public_messages(_("Write the place, or leave the box empty.")),
     )
-    when = forms.CharField(label=_("When did it happen?"), required=False, max_length=100)
+    when = forms.CharField(
+        label=_("When did it happen?"),
+        required=False,
+        max_length=100,
+        error_messages=public_messages(_("Write when it happened, or leave the box empty.")),
+    )
     description = forms.CharField(
         label=_("Tell us what happened"),
         widget=forms.Textarea(attrs={"rows": 5}),
         min_length=10,
         max_length=MAX_TEXT,
+        error_messages=public_messages(
+            _("Tell us in a few words what happened."),
+            min_length=_(
+                "Please write a little more: at least %(limit_value)d characters "
+                "(you wrote %(show_value)d)."
+            ),
+        ),
     )
     involved = forms.CharField(
         label=_("Who is involved? Names, phone numbers, agency names (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=MAX_TEXT,
+        error_messages=public_messages(_("Write who is involved, or leave the box empty.")),
     )
     child_involved = forms.ChoiceField(
         label=_("Is a child (under 18) involved?"),
         choices=ChildInvolved.choices,
         widget=forms.RadioSelect,
+        error_messages=public_messages(_("Choose yes, no or don't know.")),
     )
-    danger_now = forms.BooleanField(label=_("Someone is in danger right now"), required=False)
+    danger_now = forms.BooleanField(
+        label=_("Someone is in danger right now"),
+        required=False,
+        error_messages=public_messages(_("Tick the box if someone is in danger right now.")),
+    )
     attachments = MultipleFileField(
         label=_("Photos, documents or voice notes (optional, up to 3, 8 MB each)"),
         help_text=_("Location and camera details are removed from photos."),
@@ -196,6 +266,7 @@ class ReportForm(BoundedEcho, forms.Form):
         label=_("Your phone or how to reach you (only if you want us to contact you)"),
         required=False,
         max_length=200,
+        error_messages=public_messages(_("Write how to reach you, or leave the box empty.")),
     )
 
     error_messages = {"tehsil": _("That tehsil is not in the district you chose.")}
@@ -233,7 +304,7 @@ class ReportForm(BoundedEcho, forms.Form):
     def clean_client_token(self) -> str:
         token = str(self.cleaned_data["client_token"])
         if not token.isalnum() or not 16 <= len(token) <= 64:
-            raise forms.ValidationError(_("Please reload the page and try again."))
+            raise forms.ValidationError(RELOAD)
         return token
 
     def clean(self) -> dict[str, Any]:
@@ -256,6 +327,7 @@ class ReceiptForm(BoundedEcho, forms.Form):
         label=_("Your 16-digit receipt code"),
         max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
+        error_messages=public_messages(_("Type the 16-digit receipt code you were given.")),
     )
 
     def clean_code(self) -> str:
@@ -281,9 +353,13 @@ class ReporterReplyForm(ReceiptForm):
         label=_("Your message to the cell"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MAX_TEXT,
+        error_messages=public_messages(_("Write your message before sending it.")),
     )
     attachments = attachments_field(_("Add photos, documents or voice notes (optional)"))
 
 
 class ReceiptFileForm(ReceiptForm):
-    file_id = forms.IntegerField(widget=forms.HiddenInput)
+    file_id = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages=public_messages(RELOAD, max_value=RELOAD, min_value=RELOAD),
+    )

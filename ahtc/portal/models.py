@@ -43,6 +43,24 @@ CLOSED_STATUSES = frozenset(
     {TipStatus.LINKED, TipStatus.NOT_ACTIONABLE, TipStatus.DUPLICATE, TipStatus.REFERRED}
 )
 
+# What the reporter reads on the follow-up page. The cell's own words ("not
+# actionable", "duplicate") read as a brush-off to a frightened reporter, so
+# the public gets plain wording of its own (issue 18).
+PUBLIC_STATUS = {
+    TipStatus.NEW: _("Received. The cell will read it soon."),
+    TipStatus.TRIAGED: _("Read by the cell. It is being looked into."),
+    TipStatus.LINKED: _("The cell is acting on it as part of an investigation."),
+    TipStatus.NOT_ACTIONABLE: _(
+        "Read by the cell. There is nothing more the cell can do with it for now; "
+        "you can still write to the cell below."
+    ),
+    TipStatus.DUPLICATE: _(
+        "Read by the cell. The cell already knows of this and is dealing with it "
+        "together with an earlier report."
+    ),
+    TipStatus.REFERRED: _("Passed to the department that can help."),
+}
+
 
 class ChildInvolved(models.TextChoices):
     YES = "yes", _("yes")
@@ -147,6 +165,10 @@ class Tip(TimeStampedModel):
                 name="portal_tip_open_idx",
                 condition=Q(status__in=["new", "triaged"]),
             ),
+            # Duplicate suggestions: same kind, same district, within two weeks.
+            models.Index(
+                fields=["district", "category", "created_at"], name="portal_tip_kind_near_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,6 +181,11 @@ class Tip(TimeStampedModel):
     @property
     def urgent(self) -> bool:
         return self.danger_now or self.child_involved == ChildInvolved.YES
+
+    @property
+    def public_status(self) -> str:
+        """The status in the reporter's words (PUBLIC_STATUS), never staff terms."""
+        return str(PUBLIC_STATUS.get(TipStatus(self.status), PUBLIC_STATUS[TipStatus.TRIAGED]))
 
 
 class TipMessage(models.Model):

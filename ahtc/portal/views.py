@@ -34,12 +34,17 @@ from ahtc.portal.models import Tip
 from ahtc.portal.receipts import format_code, idempotency_hash
 from ahtc.portal.services import tip_for_receipt, tip_reporter_reply, tip_submit
 from ahtc.portal.switch import (
+    CARRY_FORM_LOOKUP,
     CARRY_FORM_RECEIPT,
+    CARRY_FORM_REPLY,
     CARRY_FORM_REPORT,
     files_were_chosen,
     receipt_from_token,
     receipt_token,
+    thread_code_from_token,
+    thread_token,
     typed_initial,
+    typed_text,
 )
 from ahtc.portal.throttle import receipt_lookup_allowed
 
@@ -78,8 +83,8 @@ def report(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 None,
                 _(
-                    "Many reports are arriving right now. Please press Send again in a "
-                    "minute; nothing you wrote is lost."
+                    "Many reports are arriving right now. Please press “Send the report” "
+                    "again in a minute; nothing you wrote is lost."
                 ),
             )
             return render(request, "portal/report.html", _report_context(form), status=429)
@@ -91,8 +96,8 @@ def report(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 None,
                 _(
-                    "Your report could not be stored just now. Please press Send again "
-                    "in a minute; nothing you wrote is lost."
+                    "Your report could not be stored just now. Please press “Send the "
+                    "report” again in a minute; nothing you wrote is lost."
                 ),
             )
             return render(request, "portal/report.html", _report_context(form), status=503)
@@ -162,10 +167,13 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     Found or not, the answer has the same template, status and minimum time.
     """
     started = time.monotonic()
+    language = language_chosen(request.POST.get("switch_language"))
+    if request.method == "POST" and language:
+        return _padded(started, _follow_up_in_language(request, language))
     posted_reply = "body" in request.POST
     form_class = ReporterReplyForm if posted_reply else ReceiptForm
     form = form_class(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"form": form, "looked_up": False}
+    context: dict[str, object] = {"form": form, "looked_up": False, **_carry(CARRY_FORM_LOOKUP)}
     valid = request.method == "POST" and form.is_valid()
     # A reply refused for its files still shows the thread and what was typed.
     code = form.cleaned_data.get("code") if valid or (form.is_bound and posted_reply) else None
@@ -181,17 +189,55 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             refused = _reporter_reply(tip, form)
             context["replied"] = refused is None
             reply_form = refused or reply_form
-        context.update(
-            {
-                "looked_up": True,
-                "tip": tip,
-                "messages_list": list(tip.messages.prefetch_related("attachments")) if tip else [],
-                "code": code,
-                "reply_form": reply_form,
-            }
-        )
+        context.update(_thread_context(tip, code, reply_form))
     context.update(_pow_context())
     return _padded(started, render(request, "portal/follow_up.html", context))
+
+
+def _carry(form_id: str) -> dict[str, str]:
+    """The language button submits this form of the page back to the follow-up view."""
+    return {"carry_form": form_id, "carry_action": reverse("portal:follow_up")}
+
+
+def _thread_context(tip: Tip | None, code: str, reply_form: ReceiptForm) -> dict[str, object]:
+    context: dict[str, object] = {
+        "looked_up": True,
+        "tip": tip,
+        "messages_list": list(tip.messages.prefetch_related("attachments")) if tip else [],
+        "code": code,
+        "reply_form": reply_form,
+    }
+    if tip is not None:
+        context.update({"thread_token": thread_token(code), **_carry(CARRY_FORM_REPLY)})
+    return context
+
+
+def _follow_up_in_language(request: HttpRequest, language: str) -> HttpResponse:
+    """The follow-up page in the other language with what was on it: the code
+    typed, or the thread already shown (signed token, no new look-up) and the
+    reply being typed. Nothing is looked up or sent."""
+    with translation.override(language):
+        code = thread_code_from_token(request.POST.get("thread", ""))
+        body = typed_text(request.POST, "body")
+        context: dict[str, object] = {
+            "looked_up": False,
+            "carried": True,
+            "files_dropped": files_were_chosen(request),
+            **_carry(CARRY_FORM_LOOKUP),
+        }
+        if code:
+            tip = tip_for_receipt(code)
+            reply_form = ReporterReplyForm(initial={"code": code, "body": body})
+            context.update(_thread_context(tip, code, reply_form))
+            context["form"] = ReceiptForm()
+        else:
+            initial = {"code": typed_text(request.POST, "code")[:40], "body": body}
+            context["form"] = ReporterReplyForm(initial=initial) if body else ReceiptForm(initial)
+            context["keep_body"] = bool(body)
+        context.update(_pow_context())
+        response = render(request, "portal/follow_up.html", context)
+    language_cookie_set(response, language)
+    return response
 
 
 def _busy(request: HttpRequest, form: ReceiptForm) -> HttpResponse:
@@ -204,7 +250,13 @@ def _busy(request: HttpRequest, form: ReceiptForm) -> HttpResponse:
             "minute; what you typed is kept below."
         ),
     )
-    context = {"form": form, "looked_up": False, "busy": True, **_pow_context()}
+    context = {
+        "form": form,
+        "looked_up": False,
+        "busy": True,
+        **_pow_context(),
+        **_carry(CARRY_FORM_LOOKUP),
+    }
     return render(request, "portal/follow_up.html", context, status=429)
 
 

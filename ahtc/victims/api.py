@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ahtc.api.serializers import StrictBooleanField
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.victims import services
@@ -31,7 +32,10 @@ from ahtc.victims.selectors import (
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
     victim_number: Any = serializers.CharField(source="record.number", read_only=True)
     child: Any = serializers.BooleanField(source="record.child", read_only=True)
-    age: Any = serializers.IntegerField(source="record.person.age_years", read_only=True)
+    # null when only a date of birth, or nothing, is known
+    age: Any = serializers.IntegerField(
+        source="record.person.age_years", read_only=True, allow_null=True
+    )
     sex: Any = serializers.CharField(source="record.person.sex", read_only=True)
     name: Any = serializers.SerializerMethodField()
 
@@ -62,7 +66,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
 
 
 class AnswerSerializer(serializers.Serializer[Any]):
-    accept = serializers.BooleanField()
+    accept = StrictBooleanField(help_text="true to accept, false to turn down (give a reason)")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
@@ -82,13 +86,15 @@ class ReferralList(generics.ListAPIView[Referral]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         results = response.data.get("results", []) if isinstance(response.data, dict) else []
-        seen = ",".join(str(r["id"]) for r in results)
-        named = ",".join(str(r["id"]) for r in results if r.get("name"))
+        named = sum(1 for r in results if r.get("name"))
         audit_record(
             actor=request.user,
             action=AuditAction.VIEW,
             object_type="victims.referral",
-            reason=f"provider referral list via API: {seen}; with identity: {named or 'none'}",
+            reason=f"provider referral list via API: {len(results)} rows, {named} with identity",
+            items=[
+                f"referral {r['id']}" + (" with identity" if r.get("name") else "") for r in results
+            ],
         )
         return response
 

@@ -169,3 +169,33 @@ def test_file_box_shows_an_urdu_button_and_the_chosen_names(page):
     expect(names).to_have_text("icon-192.png")
     # The label opens the same box: it names the input for assistive tools.
     assert page.get_by_label(re.compile("تصاویر|تصویریں")).count() >= 1
+
+
+@pytest.mark.parametrize("browser_context_args", [JS_ON, JS_OFF], ids=["js", "no-js"])
+def test_switching_language_on_the_follow_up_page_keeps_the_thread_and_the_reply(page):
+    from ahtc.portal.models import Tip
+
+    page.goto("/report/")
+    fill(page)
+    page.locator("form#report-form button.primary").click()
+    code = page.locator("main .receipt-code output")
+    expect(code).to_have_text(CODE)
+    shown = code.inner_text()
+
+    page.goto("/follow-up/")
+    page.fill("input[name=code]", shown)
+    submit(page, page.locator("main form button.primary"))
+    expect(page.locator("#status-h")).to_be_visible()
+    reply = "ایجنٹ کا دفتر بس اسٹینڈ کے پاس ہے۔"
+    page.fill("textarea[name=body]", reply)
+
+    submit(page, page.get_by_role("button", name="English"))
+    assert language(page) == "en"
+    expect(page.locator("#status-h")).to_contain_text("Status")
+    assert page.input_value("textarea[name=body]") == reply
+    assert shown.replace(" ", "") not in page.url
+
+    submit(page, page.get_by_role("button", name="اردو"))
+    assert language(page) == "ur"
+    assert page.input_value("textarea[name=body]") == reply
+    assert not Tip.objects.get().messages.filter(from_reporter=True).exists()  # nothing sent

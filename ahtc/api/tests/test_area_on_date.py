@@ -47,7 +47,7 @@ def test_a_tehsil_moved_away_is_listed_only_before_the_move(officer_mbdin: User)
 def test_a_bad_date_is_a_400_that_says_why(officer_mbdin: User, bad: str) -> None:
     response = client_for(officer_mbdin).get(f"/api/v1/areas/?on={bad}")
     assert response.status_code == 400
-    assert "YYYY-MM-DD" in response.json()["on"][0]
+    assert "YYYY-MM-DD" in response.json()["fields"]["on"][0]
 
 
 def test_anonymous_is_refused() -> None:

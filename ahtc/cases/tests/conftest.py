@@ -13,7 +13,7 @@ import pytest
 from ahtc.accounts.models import Organisation, OrganisationKind, User
 from ahtc.accounts.roles import Role
 from ahtc.cases import services
-from ahtc.cases.classification import Answers, suggest
+from ahtc.cases.classification import legacy_answers, suggest
 from ahtc.cases.models import (
     Case,
     ConsentMethod,
@@ -34,7 +34,7 @@ FIR_DATE = dt.date(2024, 3, 5)
 CONSENT_DATE = dt.date(2024, 3, 4)
 
 # An adult man recruited by fraud for labour: rule 2, trafficking (adult), police.
-ADULT_LABOUR = Answers(
+ADULT_LABOUR = legacy_answers(
     acts={"recruit", "transport"},
     means={"fraud"},
     purposes={"labour"},

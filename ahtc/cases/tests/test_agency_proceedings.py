@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from ahtc.accounts.models import OrganisationKind, User
 from ahtc.accounts.roles import Role
@@ -425,3 +426,163 @@ class TestIdentities:
         assert suspect.pseudonym in html
         assert "Suspect" not in html
         assert identity_views(labour_liaison, suspect) == 0
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def exported_identities(user: User, party: Party, via: str) -> int:
+    assert party.person is not None
+    return AuditEvent.objects.filter(
+        actor=user,
+        object_type="people.person",
+        object_id=str(party.person.pk),
+        reason__startswith="identity shown to a partner agency",
+        reason__endswith=f"({via})",
+    ).count()
+
+
+class TestIdentitiesOutsideThePage:
+    """The summary PDF and the API show the same parties as the page, audited the same way."""
+
+    def test_prosecutor_pdf_names_the_suspect_not_the_victim(
+        self, flow: Flow, case: Case, prosecutor: User, login_as: Callable[[User], Client]
+    ) -> None:
+        victim = flow.victim(case, consents=(ConsentPurpose.SHARING,))
+        suspect = flow.suspect(case)
+        assert prosecutor.organisation is not None
+        services.case_share(
+            case=case, organisation=prosecutor.organisation, by=flow.officer, reason="Trial"
+        )
+        response = login_as(prosecutor).get(reverse("cell:case_pdf", args=[case.reference]))
+        assert response.status_code == 200
+        text = pdf_text(response.content)
+        assert f"{suspect.pseudonym}: Suspect" in text
+        assert victim.pseudonym in text
+        assert "Victim" not in text.replace(victim.pseudonym, "")
+        assert exported_identities(prosecutor, suspect, "summary PDF") == 1
+        assert exported_identities(prosecutor, victim, "summary PDF") == 0
+
+    def test_fia_running_the_case_gets_the_suspects_name_through_the_api(
+        self, transferred: Case, fia_liaison: User
+    ) -> None:
+        from ahtc.cases.tests.test_api import token_client
+
+        body = token_client(fia_liaison).get(f"/api/v1/cases/{transferred.reference}/").json()
+        names = {p["pseudonym"]: p["name"] for p in body["parties"]}
+        suspect, victim = suspect_of(transferred), victim_of(transferred)
+        assert names[suspect.pseudonym] is not None
+        assert "Suspect" in names[suspect.pseudonym]
+        assert names[victim.pseudonym] is None
+        assert exported_identities(fia_liaison, suspect, "API") == 1
+        assert exported_identities(fia_liaison, victim, "API") == 0
+
+    def test_the_cell_and_other_partners_get_pseudonyms_through_the_api(
+        self, flow: Flow, case: Case, labour_liaison: User
+    ) -> None:
+        from ahtc.cases.tests.test_api import token_client
+
+        flow.victim(case, consents=(ConsentPurpose.SHARING,))
+        flow.suspect(case)
+        assert labour_liaison.organisation is not None
+        handover = services.handover_create(
+            case=case,
+            by=flow.officer,
+            kind=HandoverKind.REFER,
+            reason="Inspection",
+            to_organisation=labour_liaison.organisation,
+        )
+        services.handover_answer(handover=handover, by=labour_liaison, accept=True)
+        for user in (labour_liaison, flow.officer):
+            body = token_client(user).get(f"/api/v1/cases/{case.reference}/").json()
+            assert [p["name"] for p in body["parties"]] == [None, None]
+        assert not AuditEvent.objects.filter(reason__endswith="(API)").exists()
+
+
+class TestAgencyAddsAccused:
+    """FIA running a transferred case adds the accused it finds (issue 10)."""
+
+    def url(self, case: Case) -> str:
+        return reverse("cell:case_party", args=[case.reference])
+
+    def test_fia_adds_an_accused_through_the_page(
+        self, transferred: Case, fia_liaison: User, login_as: Callable[[User], Client]
+    ) -> None:
+        client = login_as(fia_liaison)
+        form = client.get(self.url(transferred)).content.decode()
+        assert 'value="RecruiterOrIntermediary"' in form
+        assert 'value="victim"' not in form  # victims and witnesses are the cell's
+        response = client.post(
+            self.url(transferred),
+            {"role": "BrokerTravelAgent", "name_latin": "Synthetic Sub-agent", "sex": "unknown"},
+        )
+        assert response.status_code == 302
+        added = transferred.parties.get(role="BrokerTravelAgent")
+        assert added.person is not None
+        assert added.added_by == fia_liaison
+        assert "Synthetic Sub-agent" in page(client, transferred)  # a suspect: named for FIA
+
+    def test_fia_cannot_add_a_victim(
+        self, transferred: Case, fia_liaison: User, login_as: Callable[[User], Client]
+    ) -> None:
+        response = login_as(fia_liaison).post(
+            self.url(transferred), {"role": "victim", "name_latin": "Synthetic", "sex": "unknown"}
+        )
+        assert response.status_code == 200  # the form again, with the reason
+        assert (
+            not transferred.parties.filter(person__isnull=False, role="victim")
+            .exclude(pk=victim_of(transferred).pk)
+            .exists()
+        )
+        with translation.override("en"), pytest.raises(CaseError, match="accused"):
+            services.party_add(
+                case=transferred,
+                by=fia_liaison,
+                role="witness",
+                organisation_name="Synthetic witness org",
+            )
+
+    def test_fia_search_shows_no_district_names(
+        self,
+        transferred: Case,
+        fia_liaison: User,
+        login_as: Callable[[User], Client],
+        make_person: Callable[..., Any],
+    ) -> None:
+        make_person("Synthetic Districtperson")
+        html = login_as(fia_liaison).get(self.url(transferred), {"name": "districtperson"})
+        assert "Synthetic Districtperson" not in html.content.decode()
+
+    def test_partners_that_do_not_run_the_case_cannot_add(
+        self,
+        flow: Flow,
+        case: Case,
+        labour_liaison: User,
+        prosecutor: User,
+        login_as: Callable[[User], Client],
+    ) -> None:
+        for user in (labour_liaison, prosecutor):
+            assert user.organisation is not None
+            services.case_share(
+                case=case, organisation=user.organisation, by=flow.officer, reason="x"
+            )
+            response = login_as(user).post(
+                self.url(case), {"role": "RecruiterOrIntermediary", "name_latin": "X"}
+            )
+            assert response.status_code in {403, 404}
+        assert not case.parties.exists()
+
+
+def test_fia_running_the_case_gets_the_summary_pdf_with_suspects_named(
+    transferred: Case, fia_liaison: User, login_as: Callable[[User], Client]
+) -> None:
+    response = login_as(fia_liaison).get(reverse("cell:case_pdf", args=[transferred.reference]))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert f"{suspect_of(transferred).pseudonym}: Suspect" in text
+    assert "Victim" not in text.replace(victim_of(transferred).pseudonym, "")

@@ -67,7 +67,7 @@ def test_transition_follows_the_rules(named: Case, officer_mbdin: User) -> None:
         f"/api/v1/cases/{named.reference}/transition/", {"to": "trial"}, format="json"
     )
     assert refused.status_code == 400
-    assert "cannot go to" in refused.json()["detail"]
+    assert "cannot go to" in refused.json()["message"]
     moved = client.post(
         f"/api/v1/cases/{named.reference}/transition/", {"to": "inquiry"}, format="json"
     )

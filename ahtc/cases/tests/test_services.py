@@ -18,7 +18,7 @@ from PIL import Image
 
 from ahtc.accounts.models import Organisation, OrganisationKind, User
 from ahtc.cases import services
-from ahtc.cases.classification import Agency, Answers, Classification, Flag, suggest
+from ahtc.cases.classification import Agency, Answers, Classification, Flag, legacy_answers, suggest
 from ahtc.cases.models import (
     Case,
     CaseShare,
@@ -250,8 +250,10 @@ class TestClassificationDecide:
         decision.refresh_from_db()
         suggestion = suggest(ADULT_LABOUR)
         assert decision.rules == [2]
-        assert decision.answers == ADULT_LABOUR.to_json()
-        assert Answers.from_json(decision.answers) == ADULT_LABOUR
+        # The case's offence date is part of what the assistant was given.
+        stored = Answers.from_json(decision.answers)
+        assert stored.offence_date == case.offence_date
+        assert stored.facts == ADULT_LABOUR.facts
         assert decision.suggested_classification == Classification.TRAFFICKING_ADULT
         assert decision.suggested_agency == Agency.POLICE
         assert decision.suggested_provisions == suggestion.provisions
@@ -337,7 +339,7 @@ class TestClassificationDecide:
     def test_labour_violation_despite_forced_labour_flag_needs_a_reason(
         self, case: Case, officer_mbdin: User
     ) -> None:
-        answers = Answers(labour={"no_contract"}, ilo={"documents"})
+        answers = legacy_answers(labour={"no_contract"}, ilo={"documents"})
         assert Flag.POSSIBLE_FORCED_LABOUR in suggest(answers).flags
 
         def decide(reason: str) -> ClassificationDecision:
@@ -355,10 +357,10 @@ class TestClassificationDecide:
             decide("")
         decision = decide("The employer returned the CNICs the same day.")
         assert Flag.POSSIBLE_FORCED_LABOUR in decision.flags
-        assert decision.rules == [11]
+        assert decision.rules == [10, 11]
 
     def test_plain_labour_violation_needs_no_reason(self, case: Case, officer_mbdin: User) -> None:
-        answers = Answers(labour={"no_contract"})
+        answers = legacy_answers(labour={"no_contract"})
         decision = services.classification_decide(
             case=case,
             by=officer_mbdin,

@@ -252,15 +252,23 @@ def test_victim_cannot_be_added_as_suspect_through_the_page(
     assert "cannot be made a suspect" in response.content.decode()
 
 
+def case_offered(case: Case) -> Any:
+    from ahtc.cases.services import offered_provisions
+
+    return offered_provisions(case)
+
+
 def test_classification_assistant_suggests_then_requires_a_reason_to_depart(
     login_as: Callable[[User], Client], case: Case, officer_mbdin: User
 ) -> None:
     client = login_as(officer_mbdin)
     answers = {
-        "acts": ["recruit"],
-        "purposes": ["labour"],
+        "act_recruit": "yes",
+        "purpose_labour": "yes",
+        "means_force": "no",
         "age_years": "12",
         "age_evidence": "document",
+        "sex": "masculine",
     }
     suggested = client.post(url("case_classify", case), {**answers, "suggest": "1"})
     body = suggested.content.decode()
@@ -269,20 +277,19 @@ def test_classification_assistant_suggests_then_requires_a_reason_to_depart(
     assert "369A" not in body
     refused = client.post(
         url("case_classify", case),
-        {**answers, "decide": "1", "classification": "other", "agency": "police"},
+        {**answers, "decide": "1", "classification": "bonded_labour", "agency": "police"},
     )
     assert "give the reason" in refused.content.decode()
     case.refresh_from_db()
     assert case.classification == ""
-    accepted = client.post(
-        url("case_classify", case),
-        {
-            **answers,
-            "decide": "1",
-            "classification": "trafficking_child",
-            "agency": "police",
-        },
-    )
+    follows = {**answers, "decide": "1", "classification": "trafficking_child", "agency": "police"}
+    # Leaving out the suggested sections is a departure too (issue 12).
+    dropped = client.post(url("case_classify", case), follows).content.decode()
+    assert "give the reason" in dropped
+    assert "left out suggested sections" in dropped
+    suggested = case_offered(case).filter(code__in=["PTPA-3-1", "PTPA-3-2", "PRECA-11"])
+    suggested_pks = [str(pk) for pk in suggested.values_list("pk", flat=True)]
+    accepted = client.post(url("case_classify", case), {**follows, "provisions": suggested_pks})
     assert accepted.status_code == 302
     case.refresh_from_db()
     assert case.classification == "trafficking_child"
@@ -392,7 +399,7 @@ def test_csv_export_has_no_names_and_is_audited(
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "reference"
     assert rows[1][0] == named_case.reference
-    assert rows[1][9] == "1"  # one victim
+    assert rows[1][rows[0].index("victims")] == "1"  # one victim
     assert SECRET_NAME not in text
     assert AuditEvent.objects.filter(
         action=AuditAction.EXPORT, reason__startswith="case list csv, 1 rows"

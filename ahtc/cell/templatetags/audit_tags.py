@@ -7,7 +7,7 @@ from django.apps import apps
 from django.utils.translation import gettext as _
 
 from ahtc.accounts.roles import Perm, Role
-from ahtc.core.audit import REASON_LABELS
+from ahtc.core.audit import REASON_LABELS, reason_unsealed
 from ahtc.core.models import AuditAction, AuditEvent
 
 register = template.Library()
@@ -27,8 +27,14 @@ def audit_record_label(event: AuditEvent) -> str:
 
 
 @register.filter
+def audit_item_count(event: AuditEvent) -> int:
+    """How many list entries the row records (read from its seal, no query)."""
+    return reason_unsealed(event.reason)[1]
+
+
+@register.filter
 def audit_reason(event: AuditEvent) -> str:
-    reason = event.reason
+    reason = reason_unsealed(event.reason)[0]
     if event.action in (AuditAction.GRANT, AuditAction.REVOKE) and reason in Role.values:
         label = str(Role(reason).label)
         return f"{label} ({event.area_code})" if event.area_code else label

@@ -2,7 +2,7 @@
 --
 --   {owner}  owns the schema; `ahtc migrate` runs as this role (and nothing else).
 --   {app}    the running application (DATABASE_URL): reads and writes every
---            table, but on core_auditevent only SELECT and INSERT. Not owning the
+--            table, but on core_auditevent and core_audititem only SELECT and INSERT. Not owning the
 --            table, it cannot UPDATE, DELETE, TRUNCATE, ALTER it or DISABLE its
 --            triggers, nor replace the trigger function.
 --
@@ -62,4 +62,14 @@ DO $$ BEGIN
                  pg_get_serial_sequence('core_auditevent', 'id'), '{app}');
   EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I',
                  pg_get_serial_sequence('core_auditevent', 'id'), '{app}');
+END $$;
+
+-- The audit log's list entries (core_audititem): the same, append and read only.
+REVOKE ALL ON core_audititem FROM PUBLIC, "{app}";
+GRANT SELECT, INSERT ON core_audititem TO "{app}";
+DO $$ BEGIN
+  EXECUTE format('REVOKE ALL ON SEQUENCE %s FROM %I',
+                 pg_get_serial_sequence('core_audititem', 'id'), '{app}');
+  EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I',
+                 pg_get_serial_sequence('core_audititem', 'id'), '{app}');
 END $$;

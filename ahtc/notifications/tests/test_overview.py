@@ -215,13 +215,13 @@ def test_cell_head_sees_overdue_across_the_district(
 
 
 @pytest.mark.parametrize("persona", ["committee_member", "provincial_monitor"])
-def test_committee_and_monitor_are_pointed_to_the_rollout_register(
+def test_committee_and_monitor_are_pointed_to_their_monitoring_work(
     persona: str, request: pytest.FixtureRequest, login_as: LoginAs
 ) -> None:
     reports_in("PK620")
     page = overview(login_as(request.getfixturevalue(persona)))
-    assert "Your reports come with the monitoring work" in page
-    assert reverse("cell:onboarding:register") in page
+    assert "Open the monitoring dashboard" in page
+    assert reverse("cell:monitoring:dashboard") in page
     assert "citizen report" not in page
 
 

@@ -166,3 +166,99 @@ def test_case_page_shows_the_party_note_to_identity_users(
     page = login_as(officer_mbdin).get(reverse("cell:case", args=[case.reference])).content
     assert b"Speaks Punjabi only; call after 6 pm." in page
     assert url(person).encode() in page
+
+
+def lists_url(person: Person) -> str:
+    return reverse("cell:person_lists", args=[person.pk])
+
+
+PHONE_ADD = {"action": "add_identifier", "kind": "phone", "value": "0300 1234567", "reason": "x"}
+
+
+class TestIdentifiersAndAliases:
+    def test_add_and_remove_an_identifier_with_history(
+        self, person: Person, officer_mbdin: User, login_as: Callable[[User], Client]
+    ) -> None:
+        client = login_as(officer_mbdin)
+        assert client.post(lists_url(person), PHONE_ADD).status_code == 302
+        [identifier] = person.identifiers.all()
+        assert identifier.value == "+923001234567"
+        assert client.post(lists_url(person), PHONE_ADD).status_code == 302  # duplicate
+        assert person.identifiers.count() == 1
+        # Removing needs the box ticked: without it nothing changes.
+        remove = {"action": "remove_identifier", "row": identifier.pk, "reason": "wrong number"}
+        client.post(lists_url(person), remove)
+        assert person.identifiers.count() == 1
+        client.post(lists_url(person), {**remove, "confirm": "yes"})
+        assert person.identifiers.count() == 0
+        versions = list(person.versions.order_by("number"))
+        assert [v.changed_fields for v in versions] == ["identifiers", "identifiers"]
+        assert version_values(versions[1]) == {"identifiers": ["phone: +923001234567"]}
+        page = client.get(url(person)).content.decode()
+        assert "+923001234567" in page  # in the history
+        assert "wrong number" in page
+        audit = AuditEvent.objects.filter(reason__startswith="edited identifiers")
+        assert audit.count() == 2
+        assert not audit.filter(reason__contains="3001234567").exists()
+
+    def test_a_bad_identifier_comes_back_with_what_was_typed(
+        self, person: Person, officer_mbdin: User, login_as: Callable[[User], Client]
+    ) -> None:
+        data = {**PHONE_ADD, "value": "0300-12³4567", "reason": "from the card"}
+        response = login_as(officer_mbdin).post(lists_url(person), data)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert 'value="0300-12³4567"' in page
+        assert 'value="from the card"' in page
+        assert "errorlist" in page
+        assert not person.identifiers.exists()
+        assert not person.versions.exists()
+
+    def test_aliases_are_added_once_and_removed(
+        self, person: Person, officer_mbdin: User, login_as: Callable[[User], Client]
+    ) -> None:
+        client = login_as(officer_mbdin)
+        add = {"action": "add_alias", "name": "Synthetic  Nickname", "reason": "neighbours"}
+        client.post(lists_url(person), add)
+        client.post(lists_url(person), add)
+        [alias] = person.aliases.all()
+        assert alias.name == "Synthetic Nickname"
+        client.post(
+            lists_url(person),
+            {"action": "remove_alias", "row": alias.pk, "confirm": "yes"},
+        )
+        assert not person.aliases.exists()
+        assert person.versions.count() == 2
+
+    def test_another_persons_row_cannot_be_removed_through_this_page(
+        self,
+        person: Person,
+        officer_mbdin: User,
+        login_as: Callable[[User], Client],
+        make_person: Callable[..., Person],  # noqa: F811
+    ) -> None:
+        from ahtc.people.models import IdentifierKind
+        from ahtc.people.services import identifier_add
+
+        other = make_person("Synthetic Other")
+        theirs = identifier_add(
+            person=other, kind=IdentifierKind.PHONE, raw="0300 7654321", by=officer_mbdin
+        )
+        response = login_as(officer_mbdin).post(
+            lists_url(person),
+            {"action": "remove_identifier", "row": theirs.pk, "confirm": "yes"},
+        )
+        assert response.status_code == 404
+        assert other.identifiers.count() == 1
+
+    def test_other_district_and_partners_are_refused(
+        self,
+        person: Person,
+        officer_gujrat: User,
+        fia_liaison: User,
+        login_as: Callable[[User], Client],
+    ) -> None:
+        for user in (officer_gujrat, fia_liaison):
+            response = login_as(user).post(lists_url(person), PHONE_ADD)
+            assert response.status_code in {403, 404}
+        assert not person.identifiers.exists()

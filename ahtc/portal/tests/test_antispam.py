@@ -82,7 +82,7 @@ class TestBudgets:
             reverse("portal:report"), report_data(description="Kiln at the canal road.")
         )
         assert response.status_code == 429
-        assert b"press Send again in a minute" in response.content
+        assert "press “Send the report” again in a minute" in response.content.decode()
         assert b"Kiln at the canal road." in response.content
         assert not Tip.objects.exists()
 

@@ -182,3 +182,65 @@ def test_no_typed_text_or_code_reaches_the_logs(client: Client, caplog: Any) -> 
     assert "0300-1112223" not in caplog.text
     assert code.group(1) not in caplog.text
     assert "Exception while resolving variable" not in caplog.text
+
+
+def _looked_up(client: Client) -> tuple[str, str]:
+    """Send a report, read its code, look it up: (code, the page's thread token)."""
+    sent = client.post(reverse("portal:report"), typed(pow_challenge="", pow_nonce=""))
+    found = re.search(r"<output>([0-9 ]{19})</output>", sent.content.decode())
+    assert found
+    code = found.group(1).replace(" ", "")
+    page = client.post(reverse("portal:follow_up"), {"code": code}).content.decode()
+    token = re.search(r'name="thread" value="([^"]+)"', page)
+    assert token
+    assert 'form="follow-up-reply"' in page  # the language button submits the reply form
+    return code, token.group(1)
+
+
+def switch_follow_up(client: Client, language: str, data: dict[str, Any]) -> Any:
+    return client.post(reverse("portal:follow_up"), {**data, "switch_language": language})
+
+
+@pytest.mark.django_db
+class TestFollowUp:
+    def test_the_thread_and_the_reply_being_typed_come_back_in_english(
+        self, client: Client
+    ) -> None:
+        code, token = _looked_up(client)
+        reply = "ایجنٹ کا دفتر بس اسٹینڈ کے پاس ہے۔"
+        response = switch_follow_up(
+            client, "en", {"code": code, "thread": token, "body": reply, "pow_nonce": ""}
+        )
+        html = response.content.decode()
+        assert '<html lang="en" dir="ltr">' in html
+        assert "Status" in html
+        assert "Your message to the cell" in html
+        assert reply in html  # what was typed, not sent
+        assert response.cookies["ahtc_lang"].value == "en"
+        tip = Tip.objects.get()
+        assert not tip.messages.filter(from_reporter=True).exists()
+        assert code not in response.get("Location", "")
+
+    def test_files_chosen_for_a_reply_are_asked_for_again(self, client: Client) -> None:
+        code, token = _looked_up(client)
+        html = switch_follow_up(
+            client, "en", {"code": code, "thread": token, "body": "x", "attachments": "a.jpg"}
+        ).content.decode()
+        assert "Files cannot be kept when the language is changed" in html
+
+    def test_a_typed_code_is_kept_but_not_looked_up(self, client: Client) -> None:
+        html = switch_follow_up(client, "en", {"code": "1234 5678"}).content.decode()
+        assert 'value="1234 5678"' in html
+        assert 'id="status-h"' not in html  # no look-up without the proof of work
+        assert 'id="follow-up-lookup"' in html
+
+    def test_a_forged_or_old_thread_token_shows_no_thread(
+        self, client: Client, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        code, token = _looked_up(client)
+        forged = signing.dumps({"thread": code}, salt="other")
+        html = switch_follow_up(client, "en", {"thread": forged}).content.decode()
+        assert 'id="status-h"' not in html
+        monkeypatch.setattr("ahtc.portal.switch.THREAD_MAX_AGE", -1)
+        html = switch_follow_up(client, "en", {"thread": token}).content.decode()
+        assert 'id="status-h"' not in html

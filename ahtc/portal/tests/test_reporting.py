@@ -86,7 +86,7 @@ class TestSubmit:
         response = submit(client, description="short", district="", child_involved="maybe")
         assert response.status_code == 200
         assert b"Please correct the marked fields" in response.content
-        assert b"Ensure this value has at least 10 characters" in response.content
+        assert b"at least 10 characters (you wrote 5)." in response.content
         assert not Tip.objects.exists()
 
     def test_tehsil_of_another_district_is_refused(self, client):

@@ -56,7 +56,7 @@ def test_answer_then_deliver(referral: Referral, health_user: User) -> None:
         f"/api/v1/referrals/{referral.pk}/answer/", {"accept": False}, format="json"
     )
     assert refused.status_code == 400
-    assert "Say why" in refused.json()["detail"]
+    assert "Say why" in refused.json()["message"]
     early = client.post(
         f"/api/v1/referrals/{referral.pk}/deliver/",
         {"delivered_on": "2025-01-01", "outcome": "done"},

@@ -10,12 +10,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Min
 from django.utils import timezone
 
-from ahtc.core.audit import audit_export_line, audit_rows
+from ahtc.core.audit import audit_export_line, audit_rows_with_items
 from ahtc.core.models import AuditEvent
 
 
 class Command(BaseCommand):
-    help = "Write audit rows as JSON lines (id order) with prev_hash and row_hash."
+    help = (
+        "Write audit rows as JSON lines (id order) with prev_hash and row_hash, "
+        "and each row's list entries (items) when it has them."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         start = parser.add_mutually_exclusive_group()
@@ -28,7 +31,9 @@ class Command(BaseCommand):
         if options["since"]:
             after_id = self._first_id_since(options["since"]) - 1
         last = after_id
-        for row in audit_rows(batch_size=max(1, options["batch_size"]), after_id=after_id):
+        for row in audit_rows_with_items(
+            batch_size=max(1, options["batch_size"]), after_id=after_id
+        ):
             self.stdout.write(audit_export_line(row))
             last = row["id"]
         self.stderr.write(f"last id {last}")

@@ -56,7 +56,10 @@ class Command(BaseCommand):
                 return ChainReport()
             # A partial export starts where the previous one ended: trust its first link.
             return audit_chain_check(
-                _prepend(first, rows), known=lambda _hash: None, start=first["prev_hash"]
+                _prepend(first, rows),
+                known=lambda _hash: None,
+                start=first["prev_hash"],
+                with_items=True,
             )
 
 

@@ -30,7 +30,10 @@ SELECT r.rolsuper, r.rolbypassrls,
        has_table_privilege('core_auditevent', 'UPDATE'),
        has_table_privilege('core_auditevent', 'DELETE'),
        has_table_privilege('core_auditevent', 'TRUNCATE'),
-       has_table_privilege('core_auditevent', 'TRIGGER')
+       has_table_privilege('core_auditevent', 'TRIGGER'),
+       has_table_privilege('core_audititem', 'UPDATE')
+         OR has_table_privilege('core_audititem', 'DELETE')
+         OR has_table_privilege('core_audititem', 'TRUNCATE')
 FROM pg_roles r, pg_class c
 WHERE r.rolname = current_user AND c.oid = 'core_auditevent'::regclass
 """
@@ -42,6 +45,7 @@ WEAKNESSES = (
     "may DELETE audit rows",
     "may TRUNCATE the audit table",
     "may create triggers on the audit table",
+    "may change or remove the audit log's list entries",
 )
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from ahtc.demo.build import demo_build
 from ahtc.demo.personas import DEMO_PASSWORD, PERSONAS
+from ahtc.demo.scale import add_scale_arguments, scale_command
 
 
 class Command(BaseCommand):
@@ -13,10 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+        add_scale_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write("Loading demo data (areas, organisations, personas) ...")
-        ctx = demo_build()
+        if options["scale"]:
+            ctx = scale_command(self, options)
+        else:
+            self.stdout.write("Loading demo data (areas, organisations, personas) ...")
+            ctx = demo_build()
         base = options["base_url"].rstrip("/")
         self.stdout.write("")
         self.stdout.write(f"Public portal:   {base}/")

@@ -1,0 +1,384 @@
+"""The matching model: which person records may be the same human (issue 15).
+
+A probabilistic (Fellegi-Sunter) model run with Splink on an in-memory DuckDB.
+It reads plain records (`Features`, built in memory from decrypted people by
+people/matches.py, or by the benchmark's generator) and returns scored pairs
+with the level each field reached; it writes nothing to the database.
+
+- **Comparisons** (people/names.py keys): name (exact core, any alias or
+  script agrees, same consonant skeleton, Jaro-Winkler ≥ 0.92 / 0.80),
+  father's or husband's name (the same levels), CNIC (full agrees, a partial
+  CNIC fits, same first five digits, differs), phone (any shared), district,
+  age (birth years within 1, 3, 8).
+- **Blocking** (the pairs scored at all): same full CNIC; same phone (any of
+  the record's); same name skeleton and father's first name; same first name
+  and father's name skeleton; same name skeleton and birth year; same first
+  five CNIC digits and first name. Each is an equi-join
+  on a selective key, so the cost grows with the size of the blocks, not with
+  the square of the province.
+- **Parameters**: every level carries prior m and u probabilities (set from
+  the benchmark's generator), so a small registry is scored sensibly. With
+  `TRAIN_MIN` records or more they are estimated from the data: u by random
+  sampling capped at `u_pairs` pairs, m by expectation maximisation on two
+  blocks (same full CNIC; same name skeleton), each capped at `em_pairs` pairs
+  (uncapped EM took 20 GB at 1M records here).
+- **No plaintext on disk**: the DuckDB database is in memory; spilling to disk
+  is off unless `spill_dir` is given, and then it goes to a fresh private
+  directory (0700) removed when the run ends, even on failure. Splink's own
+  logging is left unconfigured (`log_level=None`): it logs SQL, never values.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+from django.utils.translation import gettext_lazy as _
+
+from ahtc.people.names import ParsedName, parse, skeleton
+
+logger = logging.getLogger(__name__)
+
+TRAIN_MIN = 2000
+U_PAIRS = 1e6
+EM_PAIRS = 2e5
+Progress = Callable[[float, Any], None]
+
+
+@dataclass
+class Features:
+    """What the model compares, for one person record (never stored)."""
+
+    unique_id: int
+    district: str
+    name_core: str | None = None
+    name_skel: str | None = None
+    first_skel: str | None = None
+    names_all: list[str] = field(default_factory=list)
+    rel_core: str | None = None
+    rel_skel: str | None = None
+    rel_first: str | None = None
+    cnic_full: str | None = None
+    cnic_head: str | None = None
+    cnic5: str | None = None
+    phones: list[str] = field(default_factory=list)
+    birth_year: int | None = None
+
+
+def features(
+    *,
+    uid: int,
+    district: str,
+    names: Sequence[str],
+    relative: str = "",
+    cnics: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    birth_year: int | None = None,
+) -> Features:
+    """Features of one record. `names`: the main name first (Latin, else
+    Urdu), then the other script and aliases; `cnics`: normalised CNICs, a
+    partial one with ? for unknown digits (people/normalise.py)."""
+    parsed = [parse(n, relative) for n in names if n.strip()]
+    main = parsed[0] if parsed else ParsedName()
+    full = next((c for c in cnics if len(c) == 13 and "?" not in c), None)
+    head = full or max((c.split("?")[0] for c in cnics), key=len, default="")
+    return Features(
+        unique_id=uid,
+        district=district,
+        name_core=main.core or None,
+        name_skel=main.skeleton or None,
+        first_skel=_first(main.given),
+        names_all=sorted({p.core for p in parsed if p.core}),
+        rel_core=_rel(parsed, "relative_core"),
+        rel_skel=_rel(parsed, "relative_skeleton"),
+        rel_first=next((_first(p.relative) for p in parsed if p.relative), None),
+        cnic_full=full,
+        cnic_head=head if len(head) >= 5 else None,
+        cnic5=head[:5] if len(head) >= 5 else None,
+        phones=sorted(set(phones)),
+        birth_year=birth_year,
+    )
+
+
+def _first(tokens: tuple[str, ...]) -> str | None:
+    rest = [t for t in tokens if t != "muhammad"]
+    return skeleton(rest[0]) if rest else None
+
+
+def _rel(parsed: list[ParsedName], attr: str) -> str | None:
+    for p in parsed:
+        value = getattr(p, attr)
+        if value:
+            return str(value)
+    return None
+
+
+# --- the model --------------------------------------------------------------------------
+
+NULL = "null"
+
+
+def _level(key: str, sql: str, m: float, u: float) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": key, "m_probability": m, "u_probability": u}
+
+
+def _null(sql: str) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": NULL, "is_null_level": True}
+
+
+def _name_levels(core: str, skel: str, first: str, alias: str | None) -> list[dict[str, Any]]:
+    levels = [
+        _null(f'"{core}_l" IS NULL OR "{core}_r" IS NULL'),
+        _level("exact", f'"{core}_l" = "{core}_r"', 0.55, 0.002),
+    ]
+    if alias:
+        levels.append(
+            _level("alias", f'len(list_intersect("{alias}_l", "{alias}_r")) > 0', 0.08, 0.002)
+        )
+    return [
+        *levels,
+        _level("sounds_same", f'"{skel}_l" = "{skel}_r"', 0.17, 0.006),
+        _level("close", f'jaro_winkler_similarity("{core}_l", "{core}_r") >= 0.92', 0.1, 0.01),
+        _level("similar", f'jaro_winkler_similarity("{core}_l", "{core}_r") >= 0.8', 0.06, 0.05),
+        _level("first_agrees", f'"{first}_l" = "{first}_r"', 0.03, 0.02),
+        _level("differs", "ELSE", 0.02, 0.91),
+    ]
+
+
+def _partial_fits() -> str:
+    return (
+        '("cnic_full_l" IS NULL OR "cnic_full_r" IS NULL) AND '
+        '(starts_with("cnic_head_l", "cnic_head_r") OR starts_with("cnic_head_r", "cnic_head_l"))'
+    )
+
+
+COMPARISONS: dict[str, list[dict[str, Any]]] = {
+    "name": _name_levels("name_core", "name_skel", "first_skel", "names_all"),
+    "relative": _name_levels("rel_core", "rel_skel", "rel_first", None),
+    "cnic": [
+        _null('"cnic_head_l" IS NULL OR "cnic_head_r" IS NULL'),
+        _level("exact", '"cnic_full_l" = "cnic_full_r"', 0.7, 1e-5),
+        _level("partial_fits", _partial_fits(), 0.22, 1e-3),
+        _level("same_area", '"cnic5_l" = "cnic5_r"', 0.04, 0.02),
+        _level("differs", "ELSE", 0.04, 0.979),
+    ],
+    "phone": [
+        _null('len("phones_l") = 0 OR len("phones_r") = 0'),
+        _level("exact", 'len(list_intersect("phones_l", "phones_r")) > 0', 0.6, 1e-4),
+        _level("differs", "ELSE", 0.4, 0.9999),
+    ],
+    "district": [
+        _null('"district_l" IS NULL OR "district_r" IS NULL'),
+        _level("exact", '"district_l" = "district_r"', 0.6, 0.1),
+        _level("differs", "ELSE", 0.4, 0.9),
+    ],
+    "age": [
+        _null('"birth_year_l" IS NULL OR "birth_year_r" IS NULL'),
+        _level("within_1", 'abs("birth_year_l" - "birth_year_r") <= 1', 0.6, 0.06),
+        _level("within_3", 'abs("birth_year_l" - "birth_year_r") <= 3', 0.3, 0.1),
+        _level("within_8", 'abs("birth_year_l" - "birth_year_r") <= 8', 0.08, 0.25),
+        _level("differs", "ELSE", 0.02, 0.59),
+    ],
+}
+BLOCKING = [
+    ("cnic_full",),
+    ("phones",),
+    ("name_skel", "rel_first"),
+    ("first_skel", "rel_skel"),
+    ("name_skel", "birth_year"),
+    ("cnic5", "first_skel"),
+]
+
+
+LevelWeights = dict[str, list[tuple[str, float]]]
+
+
+def level_weights(model: dict[str, Any]) -> LevelWeights:
+    """Each comparison's levels with their match weight, log2(m/u), from a
+    Splink model (the trained one, or the priors)."""
+    out: LevelWeights = {}
+    for comparison in model["comparisons"]:
+        levels = []
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                levels.append((NULL, 0.0))
+            else:
+                m, u = level.get("m_probability"), level.get("u_probability")
+                weight = math.log2(m / u) if m and u else 0.0
+                levels.append((level["label_for_charts"], weight))
+        out[comparison["output_column_name"]] = levels
+    return out
+
+
+def evidence_of(row: dict[str, Any], weights: LevelWeights) -> dict[str, str]:
+    """The level each field reached ("exact", "differs" ...), read back from
+    the field's match weight in the prediction (Splink returns the comparison
+    vector only together with the compared values, which we do not keep)."""
+    out = {}
+    for name, levels in weights.items():
+        mw = row.get(f"mw_{name}")
+        if mw is None:
+            continue
+        label, _weight = min(levels, key=lambda lw: abs(lw[1] - float(mw)))
+        out[name] = label
+    return out
+
+
+def _settings(n_records: int) -> dict[str, Any]:
+    from splink import block_on
+
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": min(1e-3, 1.5 / max(n_records, 2)),
+        "comparisons": [
+            {"output_column_name": name, "comparison_levels": levels}
+            for name, levels in COMPARISONS.items()
+        ],
+        "blocking_rules_to_generate_predictions": [_rule(block_on, cols) for cols in BLOCKING],
+        "retain_matching_columns": False,
+        # The comparison vector (gamma_*) is the evidence shown to reviewers.
+        "retain_intermediate_calculation_columns": True,
+    }
+
+
+def _rule(block_on: Any, cols: tuple[str, ...]) -> Any:
+    if cols == ("phones",):
+        return block_on("phones", arrays_to_explode=["phones"])
+    return block_on(*cols)
+
+
+@dataclass
+class Scored:
+    left: int
+    right: int
+    match_weight: float
+    match_probability: float
+    evidence: dict[str, str]
+
+
+@dataclass
+class Result:
+    pairs: list[Scored]
+    trained: bool
+    model_json: str
+    blocked_pairs: int = 0
+
+
+@contextmanager
+def private_duckdb(
+    *, memory_limit: str = "4GB", spill_dir: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB that writes nothing to disk (spilling off), or, with
+    `spill_dir`, spills only into a new private directory under it, removed
+    when the block ends."""
+    private = tempfile.mkdtemp(prefix="ahtc-er-", dir=spill_dir) if spill_dir else ""
+    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit})
+    try:
+        con.execute("SET temp_directory = ?", [private])
+        con.execute("SET enable_external_access = false")
+        yield con
+    finally:
+        con.close()
+        if private:
+            shutil.rmtree(private, ignore_errors=True)
+
+
+def _linker(con: duckdb.DuckDBPyConnection, records: list[Features], model: str | None) -> Any:
+    import json
+
+    from splink import DuckDBAPI, Linker
+
+    db_api = DuckDBAPI(connection=con)
+    table = db_api.register([asdict(r) for r in records], table_name="people_records")
+    settings = json.loads(model) if model else _settings(len(records))
+    return Linker(table, settings, log_level=None)
+
+
+def _train(linker: Any, *, u_pairs: float, em_pairs: float, progress: Progress) -> None:
+    from splink import block_on
+
+    progress(0.2, _("Estimating how often fields agree by chance (sampled)."))
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=15)
+    for step, rule in enumerate((block_on("cnic_full"), block_on("name_skel"))):
+        progress(0.3 + 0.1 * step, _("Estimating how often fields agree for the same person."))
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, max_pairs=em_pairs, estimate_without_term_frequencies=True
+        )
+
+
+def score(
+    records: list[Features],
+    *,
+    threshold_weight: float,
+    new_ids: set[int] | None = None,
+    model_json: str = "",
+    train: bool | None = None,
+    u_pairs: float = U_PAIRS,
+    em_pairs: float = EM_PAIRS,
+    spill_dir: str | None = None,
+    memory_limit: str = "4GB",
+    progress: Progress | None = None,
+) -> Result:
+    """Score the blocked pairs of `records`; keep those at or above
+    `threshold_weight`. With `new_ids`, only pairs that involve a new record
+    (incremental mode: the new records against everyone, with `model_json`
+    from the last full run)."""
+    report = progress or (lambda fraction, message: None)
+    if len(records) < 2:
+        return Result(pairs=[], trained=False, model_json=model_json)
+    train = len(records) >= TRAIN_MIN and not model_json if train is None else train
+    with private_duckdb(memory_limit=memory_limit, spill_dir=spill_dir) as con:
+        linker = _linker(con, records, model_json or None)
+        if train:
+            _train(linker, u_pairs=u_pairs, em_pairs=em_pairs, progress=report)
+        report(0.5, _("Scoring the pairs that share a name, number or phone."))
+        if new_ids is None:
+            predicted = linker.inference.predict(
+                threshold_match_weight=threshold_weight, warning_mode="never"
+            )
+        else:
+            predicted = _predict_new(con, linker, new_ids, threshold_weight)
+        rows = predicted.as_record_list()
+        model = linker.misc.save_model_to_json()
+    weights = level_weights(model)
+    scored = (_scored(row, weights) for row in rows)
+    pairs = list({(p.left, p.right): p for p in scored if p.left != p.right}.values())
+    return Result(pairs=pairs, trained=bool(train), model_json=_json(model))
+
+
+def _predict_new(con: Any, linker: Any, new_ids: set[int], threshold: float) -> Any:
+    """New records against all records (both ways round, once each pair)."""
+    db_api = linker._db_api
+    con.execute(
+        "CREATE TABLE new_records AS SELECT * FROM people_records"
+        " WHERE list_contains(?, unique_id)",
+        [sorted(new_ids)],
+    )
+    left = db_api.register("new_records", table_name="new_side")
+    right = db_api.register("people_records", table_name="all_side")
+    return linker.inference.predict_between(
+        left, right, threshold_match_weight=threshold, warning_mode="never"
+    )
+
+
+def _scored(row: dict[str, Any], weights: LevelWeights) -> Scored:
+    left, right = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
+    weight = float(row["match_weight"])
+    probability = float(row["match_probability"])
+    if math.isnan(probability):
+        probability = 0.0
+    return Scored(left, right, weight, probability, evidence_of(row, weights))
+
+
+def _json(model: Any) -> str:
+    import json
+
+    return json.dumps(model, default=str)
