@@ -23,8 +23,10 @@ system-check:
 demo: system-check $(STAMP)
 	$(BIN)/ahtc demo --serve --port 8000
 
+# SQLite: one worker per core (each has its own database and cache). The
+# PostgreSQL run stays serial: its workers would share one Redis.
 test: system-check $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 
 test-browser: system-check $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m browser

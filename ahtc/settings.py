@@ -388,7 +388,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "ahtc.cases.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "ahtc.cases.models.Status",
+        "ClassificationEnum": "ahtc.cases.classification.words.Classification",
+        "AgencyEnum": "ahtc.cases.classification.words.Agency",
+    },
 }
 
 # Logs never carry request addresses or bodies: the default Django request

@@ -75,9 +75,6 @@ REFERRAL_USERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED)
 # Later issues append their pages here (intake, cases, victims, reports ...).
 NAVIGATION: list[NavItem] = [
     NavItem(_("Overview"), "cell:home", Perm.VIEW_WORKSPACE),
-    NavItem(_("Monitoring"), "cell:monitoring:dashboard", Perm.VIEW_AGGREGATES),
-    NavItem(_("Indicator explorer"), "cell:monitoring:explore", Perm.VIEW_AGGREGATES),
-    NavItem(_("District committee"), "cell:monitoring:committee", Perm.VIEW_AGGREGATES),
     NavItem(_("Citizen reports"), "cell:intake", Perm.TRIAGE_TIPS),
     NavItem(_("Cases"), "cell:cases", Perm.VIEW_WORKSPACE, CASE_WORKERS),
     NavItem(_("Due and overdue"), "cell:cases_due", Perm.VIEW_WORKSPACE, CASE_WORKERS),
@@ -98,6 +95,10 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("People to match"), "cell:people_matches", Perm.VIEW_WORKSPACE, when=_match_reviewer),
     NavItem(_("Service directory"), "cell:directory", Perm.VIEW_WORKSPACE, CASE_WORKERS),
     NavItem(_("Record a call"), "cell:record_call", Perm.RECORD_CALLS),
+    # Figures after the daily work (monitors and analysts see only these).
+    NavItem(_("Monitoring"), "cell:monitoring:dashboard", Perm.VIEW_AGGREGATES),
+    NavItem(_("Indicator explorer"), "cell:monitoring:explore", Perm.VIEW_AGGREGATES),
+    NavItem(_("District committee"), "cell:monitoring:committee", Perm.VIEW_AGGREGATES),
     NavItem(_("Help pages"), "cell:content", Perm.PUBLISH_CONTENT),
     NavItem(_("Organisations"), "cell:organisations", Perm.VIEW_AREA),
     NavItem(_("Users and roles"), "cell:users", Perm.MANAGE_USERS),
