@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ahtc.accounts.models import User
+from ahtc.accounts.models import OrganisationKind, User
 from ahtc.people.models import IdentifierKind, Person
 from ahtc.people.services import identifier_add
 from ahtc.victims.views import _caseload, _export_file
@@ -55,3 +55,32 @@ def test_addresses_are_not_read_for_the_csv(
     selects = [q["sql"] for q in ctx.captured_queries if "protectionrecord" in q["sql"]]
     assert selects
     assert not any('"address"' in sql for sql in selects)
+
+
+def test_open_referrals_are_counted_per_record(
+    officer_mbdin: User,
+    make_record: Callable[..., Any],
+    make_org: Callable[..., Any],
+) -> None:
+    from ahtc.victims.models import Referral, ReferralStatus
+
+    busy, idle = make_record(), make_record()
+    org = make_org(kind=OrganisationKind.NGO)
+    for status in (
+        ReferralStatus.SENT,
+        ReferralStatus.SENT,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.CLOSED,
+        ReferralStatus.DRAFT,
+    ):
+        Referral.objects.create(
+            record=busy,
+            provider=org,
+            service="Shelter",
+            needs="x",
+            status=status,
+            referred_by=officer_mbdin,
+        )
+    counts = {r.pk: getattr(r, "open_referrals", None) for r in _caseload(officer_mbdin, "all")}
+    assert counts[busy.pk] == 3
+    assert counts[idle.pk] == 0

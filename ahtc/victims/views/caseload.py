@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -51,10 +52,21 @@ def _caseload(user: Any, show: str) -> QuerySet[ProtectionRecord]:
         follow_up_due=Exists(due),
         referral_overdue=Exists(overdue),
         has_alert=Exists(alerts),
-        open_referrals=Count(
-            "referrals",
-            filter=Q(referrals__status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED]),
-            distinct=True,
+        # A scalar subquery, not a join and GROUP BY over every record in scope
+        # (province scale, issue 19): the page and its count stay cheap.
+        open_referrals=Coalesce(
+            Subquery(
+                Referral.objects.filter(
+                    record=OuterRef("pk"),
+                    status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED],
+                )
+                .order_by()
+                .values("record")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
         ),
     )
     if show == "follow_up":
