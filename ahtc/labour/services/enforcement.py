@@ -115,7 +115,9 @@ def notice_issue(
 @transaction.atomic
 def notice_complied(*, notice: Notice, by: User, complied_on: dt.date) -> Notice:
     notice = (
-        Notice.objects.select_for_update().select_related("inspection__district").get(pk=notice.pk)
+        Notice.objects.select_for_update(of=("self",))
+        .select_related("inspection__district")
+        .get(pk=notice.pk)
     )
     check_day(complied_on, after=notice.issued_on, what=_("the notice"))
     notice.complied_on = complied_on
@@ -263,7 +265,11 @@ def bonded_handover(
     from ahtc.cases import services
     from ahtc.cases.models import Origin
 
-    worker = Worker.objects.select_for_update().select_related("kiln", "workshop").get(pk=worker.pk)
+    worker = (
+        Worker.objects.select_for_update(of=("self",))
+        .select_related("kiln", "workshop")
+        .get(pk=worker.pk)
+    )
     if BondedLabourHandover.objects.filter(worker=worker).exists():
         raise LabourError(
             _("This worker's situation is already with case management."),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from ahtc.accounts.decorators import refused, refused_if, staff_view
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import districts_for_user
-from ahtc.core.audit import audit_record
+from ahtc.core.audit import audit_record, audit_records
 from ahtc.core.models import AuditAction, AuditOutcome, in_language
 from ahtc.labour import forms as f
 from ahtc.labour import services as s
@@ -114,13 +114,13 @@ def _names_on_list(user: Any, rows: list[ChildLabourFinding]) -> bool:
         person = people[finding.person_id]
         names = (person.name_latin, person.name_urdu)
         finding.shown_name = " / ".join(n for n in names if n)  # type: ignore[attr-defined]
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            target=finding,
-            area_code=finding.district.code,
-            reason="name on the child-labour list",
-        )
+    # One audited read per name shown, written in one insert.
+    audit_records(
+        actor=user,
+        action=AuditAction.VIEW,
+        targets=[(f, f.district.code) for f in shown],
+        reason="name on the child-labour list",
+    )
     return bool(shown)
 
 
