@@ -288,6 +288,9 @@ def _schemes(ctx: DemoContext, workers: list[Worker]) -> None:
 
 
 def build_registry(ctx: DemoContext, district: Area, tehsils: list[Area]) -> Registry:
+    from ahtc.labour.reference import reference_data_ensure
+
+    reference_data_ensure()  # gone after a test database flush; loaded by migration 0003
     kilns = _kilns(ctx, district, tehsils)
     registry = Registry(kilns=kilns, shops=_workshops(ctx, district, tehsils))
     _survey(ctx, kilns)

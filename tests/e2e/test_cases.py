@@ -32,8 +32,9 @@ def test_officer_opens_a_case_adds_a_victim_and_classifies_it(page, live_server)
     assert page.get_by_text(f"{reference}-V1").count() >= 1
 
     page.get_by_role("link", name="Open the classification assistant").click()
-    page.get_by_label("recruited").check()
-    page.get_by_label("compelled labour, including debt bondage").check()
+    # Every fact is yes, no or not known (classification v2).
+    page.get_by_label("recruited", exact=True).select_option("yes")
+    page.get_by_label("compelled labour, including debt bondage").select_option("yes")
     page.get_by_label("Age of the victim (years)").fill("16")
     page.get_by_label("Evidence of age").select_option("document")
     submit(page, page.get_by_role("button", name="Suggest"))
