@@ -20,11 +20,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from ahtc.cases.classification.agency import agency_for
 from ahtc.cases.classification.facts import ILO_FACTS, STRONG_ILO, Answers
 from ahtc.cases.classification.words import (
-    TRAFFICKING,
-    Agency,
-    AgencyReason,
     Classification,
     Flag,
     Review,
@@ -565,7 +563,9 @@ def suggest(a: Answers) -> Suggestion:
         w.note("PTPA-INV", "crossed_border")
     day = a.offence_date or timezone.localdate()
     because = {c: r for c, r in w.because.items() if shipped_in_force(c, day)}
-    agency, agency_reason = _agency(str(classification), w)
+    agency, agency_reason = agency_for(
+        str(classification), border=bool(w.a.yes("crossed_border")), debt_bondage=4 in w.fired
+    )
     return Suggestion(
         rules=sorted(set(w.fired)),
         classification=str(classification),
@@ -577,26 +577,3 @@ def suggest(a: Answers) -> Suggestion:
         review=[str(r) for r in w.review],
         agency_reason=str(agency_reason),
     )
-
-
-def _agency(classification: str, w: _Work) -> tuple[Agency, AgencyReason]:
-    border = bool(w.a.yes("crossed_border"))
-    if classification in {Classification.SMUGGLING, Classification.SMUGGLING_TO_TRAFFICKING}:
-        return Agency.FIA, AgencyReason.FIA_SMUGGLING
-    if classification == Classification.EMIGRATION_FRAUD:
-        return Agency.FIA, AgencyReason.FIA_EMIGRATION
-    if classification in TRAFFICKING:
-        if border:
-            return Agency.FIA, AgencyReason.FIA_BORDER
-        if 4 in w.fired:
-            return Agency.POLICE_AND_LABOUR, AgencyReason.POLICE_LABOUR
-        return Agency.POLICE, AgencyReason.POLICE_PTPA
-    if classification == Classification.BONDED_LABOUR:
-        return Agency.POLICE_AND_LABOUR, AgencyReason.POLICE_LABOUR
-    if classification == Classification.LABOUR_VIOLATION:
-        return Agency.LABOUR, AgencyReason.LABOUR
-    if classification in {Classification.FORCED_MARRIAGE, Classification.KIDNAPPING}:
-        return Agency.POLICE, AgencyReason.POLICE_PPC
-    if border:
-        return Agency.FIA, AgencyReason.FIA_BORDER
-    return Agency.POLICE, AgencyReason.POLICE_REVIEW

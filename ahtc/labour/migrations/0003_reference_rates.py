@@ -1,7 +1,7 @@
 """Reference data: the peshgi limit, the notified minimum wages and the
 social-protection schemes, each with its source (STYLE.md §9).
 
-Sources are those of /work/shared/docs/DOMAIN.md (§1.5 and §3). The kiln piece
+Sources are those of the project's domain notes (DOMAIN.md, §1.5 and §3). The kiln piece
 rate per 1,000 bricks for 2024-25 and 2025-26 was not found; it is entered
 when notified (Django admin, reference data), never guessed here.
 """
