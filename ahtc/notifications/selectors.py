@@ -368,6 +368,46 @@ def _monitoring(user: Any = None) -> WorkSection:
     )
 
 
+def _schooling(user: Any) -> WorkSection:
+    """The education authority: children withdrawn from work, referred to it,
+    waiting for a school place (no names, places or cases)."""
+    from ahtc.labour.selectors import schooling_for_user
+
+    waiting = schooling_for_user(user).filter(enrolled_on__isnull=True).count()
+    url = reverse("cell:labour:schooling")
+    items = _item(
+        waiting,
+        ngettext(
+            "%(count)d child waits for a school place",
+            "%(count)d children wait for a school place",
+            waiting,
+        ),
+        url,
+    )
+    return WorkSection(
+        "schooling", _("Children to place in school"), items, _("No child waits for a place."), url
+    )
+
+
+def _matches(user: Any) -> WorkSection:
+    """Possible matches of people across records, waiting for a decision."""
+    from ahtc.people.match_views import candidates_for_user
+    from ahtc.people.models import MatchStatus
+
+    waiting = candidates_for_user(user, both=True).filter(status=MatchStatus.PENDING).count()
+    url = reverse("cell:people_matches")
+    items = _item(
+        waiting,
+        ngettext(
+            "%(count)d possible match of people waits for your decision",
+            "%(count)d possible matches of people wait for your decision",
+            waiting,
+        ),
+        url,
+    )
+    return WorkSection("matches", _("People to match"), items, _("No match waits."), url)
+
+
 def work_for_user(user: Any) -> list[WorkSection]:
     """The Overview's "Your work", by what the user's roles let them do."""
     scope = user_scope(user)
@@ -380,6 +420,13 @@ def work_for_user(user: Any) -> list[WorkSection]:
         sections.append(_answers(user, scope))
     if scope.has_perm_anywhere(Perm.PROSECUTE):
         sections.append(_prosecution(user))
+    from ahtc.labour.selectors import places_schools
+    from ahtc.people.match_views import reviews_matches
+
+    if places_schools(user):
+        sections.append(_schooling(user))
+    if reviews_matches(user):
+        sections.append(_matches(user))
     if scope.has_perm_anywhere(Perm.VIEW_AGGREGATES) and not _any(
         scope, (*CASE_WORKERS, *PARTNERS)
     ):

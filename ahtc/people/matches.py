@@ -95,7 +95,14 @@ def active_links() -> QuerySet[PersonLink]:
 
 def identity_of(person_id: int) -> set[int]:
     """The records linked to this one, directly or through others (itself included)."""
-    seen, frontier = {person_id}, {person_id}
+    return identities_of({person_id})
+
+
+def identities_of(person_ids: Iterable[int]) -> set[int]:
+    """The records linked to any of these, directly or through others (themselves
+    included): one query per step of the links, however many people start it."""
+    seen = set(person_ids)
+    frontier = set(seen)
     while frontier:
         rows = active_links().filter(Q(person_a__in=frontier) | Q(person_b__in=frontier))
         linked = {pk for pair in rows.values_list("person_a", "person_b") for pk in pair}
@@ -313,10 +320,7 @@ def known_elsewhere(
     from ahtc.core.audit import audit_records
     from ahtc.geography.models import Area
 
-    ids: set[int] = set()
-    for pk in set(found):
-        if pk not in ids:
-            ids |= identity_of(pk)
+    ids = identities_of(found)
     hidden = (
         Person.objects.filter(pk__in=ids)
         .exclude(source_district=district)
@@ -327,13 +331,13 @@ def known_elsewhere(
     if not people:
         return []
     areas = sorted({p.source_district_id for p in people})
-    codes = ",".join(p.source_district.code for p in people)
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
         object_type="people.person",
         area_code=district.code,
-        reason=f"hit/no-hit: known in {codes}"[:200],
+        reason="hit/no-hit: known in other districts",
+        items=[p.source_district.code for p in people],  # kept whole, never cut
     )
     audit_records(
         actor=user,

@@ -52,3 +52,19 @@ def test_helpline_sees_neither(
     html = nav(login_as(helpline))
     assert LIST not in html
     assert SCHOOLING not in html
+
+
+def test_the_schools_first_screen_shows_the_children_waiting(
+    login_as: Callable[[User], Client], school_mbdin: User, referred: object
+) -> None:
+    page = login_as(school_mbdin).get(reverse("cell:home")).content.decode()
+    assert "1 child waits for a school place" in page
+    assert SCHOOLING in page
+    assert "Synthetic" not in page  # no name on the Overview
+
+
+def test_the_officers_first_screen_says_when_no_match_waits(
+    login_as: Callable[[User], Client], officer_mbdin: User
+) -> None:
+    page = login_as(officer_mbdin).get(reverse("cell:home")).content.decode()
+    assert "No match waits." in page

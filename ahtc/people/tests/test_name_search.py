@@ -95,3 +95,17 @@ def test_reindex_command_rebuilds_tokens_of_bulk_loaded_people(mbdin: Area) -> N
     call_command("people", "reindex", stdout=out)
     assert found("bulk") == {"Bulk Loaded"}
     assert "1 people indexed" in out.getvalue()
+
+
+def test_identities_of_many_people_cost_one_query_per_step(mbdin: Area) -> None:  # noqa: F811
+    """The party search asks for the linked records of everyone it found at once
+    (not one person at a time: that was 26 queries per search)."""
+    from ahtc.people.matches import identities_of
+
+    people = Person.objects.bulk_create(
+        [Person(source_district=mbdin, name_latin=f"Synthetic {n}") for n in range(20)]
+    )
+    ids = {p.pk for p in people}
+    with CaptureQueriesContext(connection) as ctx:
+        assert identities_of(ids) == ids  # nobody linked: themselves
+    assert len(ctx.captured_queries) == 1
