@@ -25,7 +25,11 @@ HOST = "127.0.0.1"
 TIMEOUT = 15
 CODE = re.compile(r"<output>([0-9 ]{19})</output>")
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-FOUND = re.compile(r'<h2 id="status-h">[^<:]*: (?!—)[^<]+</h2>')
+# The follow-up page shows a found report's status in this paragraph; a code
+# that matches nothing gives an alert instead. ahtc/portal/tests/
+# test_smoke_patterns.py renders both pages so a template change cannot break
+# this check unnoticed.
+FOUND = re.compile(r'<p class="status" role="status">[^<]*\S[^<]*</p>')
 
 
 @dataclass
