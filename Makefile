@@ -16,7 +16,7 @@ $(STAMP): requirements/dev-lock.txt pyproject.toml
 
 install: $(STAMP)
 
-# Pango and an Urdu font for WeasyPrint; prints the apt-get line when one is missing.
+# Pango for WeasyPrint; prints the apt-get line when it is missing.
 system-check:
 	@$(PYTHON) scripts/check_system.py
 
@@ -32,7 +32,7 @@ test-browser: system-check $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m browser
 
 test-postgres: system-check $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto -m "not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

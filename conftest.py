@@ -6,8 +6,10 @@ labour_liaison, provincial_monitor, plus a cell head and an administrator.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.test import Client
@@ -29,6 +31,28 @@ from ahtc.geography.models import Area
 from ahtc.geography.services import area_import_csv
 
 PASSWORD = "correct-horse-battery-42"
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """Each pytest-xdist worker (gw0, gw1, …) gets a Redis database of its
+    own, base + 2 + its number (the base's neighbour is the smoke test's), so
+    one worker's `cache.clear()` and rate-limit budgets cannot touch
+    another's."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    number = base + 2 + int(worker.removeprefix("gw"))
+    if number > 15:
+        raise pytest.UsageError(f"no Redis database {number} for worker {worker}")
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    cache = settings.CACHES["default"]
+    if worker and str(cache["BACKEND"]).endswith("RedisCache"):
+        cache["LOCATION"] = worker_redis_url(str(cache["LOCATION"]), worker)
 
 
 @pytest.fixture(scope="session")

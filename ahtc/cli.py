@@ -28,6 +28,8 @@ ahtc surveys import FILE | builtin | ingest FILE --form ID --district CODE | lis
 ahtc people resolve [--full]  match people across districts now (docs/people.md)
 ahtc genkey | rotate-keys    field-encryption keys
 ahtc totp USERNAME           current code of a demo persona
+ahtc api_token_create USERNAME --name SYSTEM [--scope read|write|reports:submit]... [--days N]
+                             an API token for a partner system (docs/api.md)
 ahtc audit verify | export   check the audit log's hash chain; ship it as JSON lines
 ahtc backup [--output PATH]  encrypted archive of the database and stored files
 ahtc restore PATH            load an archive into an empty database

@@ -365,12 +365,15 @@ if not PRODUCTION:
 # (the schema) share one budget (ahtc/api/throttling.py, docs/api.md).
 AHTC_API_REQUESTS_PER_MINUTE = envint("API_REQUESTS_PER_MINUTE", 600)
 AHTC_API_ANONYMOUS_PER_MINUTE = envint("API_ANONYMOUS_PER_MINUTE", 120)
+# Citizen reports sent by a gateway's token (reports:submit), per token.
+AHTC_API_INTAKE_PER_MINUTE = envint("API_INTAKE_PER_MINUTE", 60)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "ahtc.api.auth.ApiTokenAuthentication",
         "ahtc.api.auth.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["ahtc.api.auth.IsStaffMember"],
+    # A token also needs the scope of the request (read, write; ahtc/api/auth.py).
+    "DEFAULT_PERMISSION_CLASSES": ["ahtc.api.auth.IsStaffMember", "ahtc.api.auth.TokenScopes"],
     # JSON only (forms are a 415: a missing checkbox must never mean "no"), and
     # deeply nested JSON is a 400, not a RecursionError (ahtc/api/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["ahtc.api.parsers.BoundedJSONParser"],
@@ -379,7 +382,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "ahtc.api.errors.api_exception_handler",
     # A budget per token per minute, 429 with Retry-After (ahtc/api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": ["ahtc.api.throttling.ApiRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "ahtc.api.auth.BoundedLimitOffsetPagination",
+    # Bad ?limit= / ?offset= are a 400, not the defaults (ahtc/api/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "ahtc.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -392,7 +396,12 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "ahtc.cases.models.Status",
         "ClassificationEnum": "ahtc.cases.classification.words.Classification",
         "AgencyEnum": "ahtc.cases.classification.words.Agency",
+        "DecidableClassificationEnum": "ahtc.cases.api.DECIDABLE",
     },
+    # One body type per operation, so generated clients get working POSTs
+    # (ahtc/api/tests/test_generated_client.py): read-only fields stay out
+    # of request bodies.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Logs never carry request addresses or bodies: the default Django request

@@ -81,7 +81,13 @@ class AgencyVerify(APIView):
         parameters=[
             OpenApiParameter(
                 "q",
-                str,
+                # Two characters that are not spaces, at most 100 in all.
+                {
+                    "type": "string",
+                    "minLength": 2,
+                    "maxLength": MAX_QUERY,
+                    "pattern": r"\S[\s\S]*\S",
+                },
                 required=True,
                 description="agency name, licence number, licence holder or office phone",
             )
@@ -89,8 +95,9 @@ class AgencyVerify(APIView):
         responses=VerifyAnswerSerializer,
     )
     def get(self, request: Request) -> Response:
-        query = str(request.query_params.get("q", "")).strip()
-        if len(query) < 2 or len(query) > MAX_QUERY:
+        raw = str(request.query_params.get("q", ""))
+        query = raw.strip()
+        if len(query) < 2 or len(raw) > MAX_QUERY:
             raise ValidationError({"q": [_("Type 2 to 100 characters.")]})
         results = [
             {**vars(a), "licences": [vars(lic) for lic in a.licences]} for a in verify(query)

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import user_has_current_role, user_may_authenticate, user_scope
-from ahtc.api.models import ApiToken
+from ahtc.api.models import ApiScope, ApiToken
 from ahtc.api.services import api_token_hash, api_token_mark_used
 
 if TYPE_CHECKING:  # importing these at run time would be circular (DRF settings)
@@ -63,6 +63,29 @@ class IsStaffMember(BasePermission):
         if not (user and user.is_authenticated and user.is_active):
             return False
         return user_scope(user).has_perm_anywhere(Perm.VIEW_WORKSPACE)
+
+
+class TokenScopes(BasePermission):
+    """A token does only what its scopes say (docs/api.md): GET, HEAD and
+    OPTIONS need "read", other methods "write", and a view that names its own
+    `required_scope` needs exactly that one (report intake). Sessions have no
+    scopes: a signed-in person's roles decide, as on the pages."""
+
+    message = _("This token's scopes do not allow this request.")
+    code = "insufficient_scope"
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            return getattr(view, "required_scope", None) is None
+        return token.has_scope(required_scope(request, view))
+
+
+def required_scope(request: Request, view: APIView) -> str:
+    named: str | None = getattr(view, "required_scope", None)
+    if named is not None:
+        return named
+    return ApiScope.READ if request.method in SAFE_METHODS else ApiScope.WRITE
 
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):

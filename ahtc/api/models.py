@@ -16,6 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class ApiScope(models.TextChoices):
+    """What a token may do (docs/api.md). Within a scope, the user's roles
+    still decide what is allowed, as for a signed-in person."""
+
+    READ = "read", _("read: GET what the user's roles allow")
+    WRITE = "write", _("write: POST and PATCH what the user's roles allow")
+    REPORTS_SUBMIT = "reports:submit", _("reports:submit: send citizen reports, nothing else")
+
+
+# Tokens made before scopes existed were given these (migration 0003).
+FULL_ACCESS = (ApiScope.READ, ApiScope.WRITE)
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self, now: dt.datetime | None = None) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
@@ -40,6 +53,10 @@ class ApiToken(models.Model):
         related_name="+",
     )
     expires_at = models.DateTimeField(_("expires"))
+    # Space-separated, as in OAuth: "read write", "reports:submit". The default
+    # is what tokens made before scopes could do (api_token_create always
+    # names the scopes; the workspace offers "read" first).
+    scopes = models.CharField(_("scopes"), max_length=100, default="read write")
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -67,6 +84,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scope_list
 
     @property
     def is_usable(self) -> bool:

@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ahtc.accounts.models import Organisation, RoleAssignment, User
+from ahtc.api.models import FULL_ACCESS, ApiScope, ApiToken
 from ahtc.geography.models import Area
 
 
@@ -19,6 +21,19 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid")
         return data
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string, nothing else. DRF's CharField turns `0` into "0", so a
+    client that sends the wrong type gets an answer instead of a 400, and the
+    published schema (type string) would not be what the API takes."""
+
+    default_error_messages = {"invalid": _("Must be a string.")}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
 
 
 class AreaSerializer(serializers.ModelSerializer[Area]):
@@ -61,7 +76,18 @@ class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
 class MeSerializer(serializers.ModelSerializer[User]):
     organisation = OrganisationSerializer(read_only=True)
     roles = RoleAssignmentSerializer(source="role_assignments", many=True, read_only=True)
+    scopes: Any = serializers.SerializerMethodField(
+        help_text="What the token used may do (docs/api.md); a signed-in session: read and write."
+    )
 
     class Meta:
         model = User
-        fields = ["username", "display_name", "organisation", "roles"]
+        fields = ["username", "display_name", "organisation", "roles", "scopes"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ApiScope.choices)))
+    def get_scopes(self, user: User) -> list[str]:
+        request = self.context.get("request")
+        token = getattr(request, "auth", None)
+        if isinstance(token, ApiToken):
+            return token.scope_list
+        return [str(scope) for scope in FULL_ACCESS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from ahtc.accounts.models import User
 from ahtc.accounts.selectors import account_area_code
-from ahtc.api.models import ApiToken
+from ahtc.api.models import FULL_ACCESS, ApiScope, ApiToken
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 
@@ -26,11 +27,26 @@ def api_token_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def api_scopes_normalise(scopes: Iterable[str]) -> str:
+    """Known scopes, each once, in a fixed order; at least one."""
+    wanted = set(scopes)
+    unknown = wanted - set(ApiScope.values)
+    if unknown or not wanted:
+        raise ValueError(f"unknown or no scopes: {sorted(unknown)}")
+    return " ".join(scope for scope in ApiScope.values if scope in wanted)
+
+
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, by: User | None, days: int | None = None
+    *,
+    user: User,
+    name: str,
+    by: User | None,
+    days: int | None = None,
+    scopes: Iterable[str] = FULL_ACCESS,
 ) -> tuple[ApiToken, str]:
     """A new token and its key. The key is returned once and never stored."""
+    scope_text = api_scopes_normalise(scopes)
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     lifetime = dt.timedelta(days=days or settings.AHTC_API_TOKEN_DAYS)
@@ -41,9 +57,14 @@ def api_token_create(
         created_at=now,
         created_by=by,
         expires_at=now + lifetime,
+        scopes=scope_text,
     )
     audit_record(
-        actor=by, action=AuditAction.CREATE, target=token, area_code=account_area_code(user)
+        actor=by,
+        action=AuditAction.CREATE,
+        target=token,
+        area_code=account_area_code(user),
+        reason=f"scopes: {scope_text}",
     )
     return token, key
 

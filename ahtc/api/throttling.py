@@ -45,3 +45,13 @@ class ApiRateThrottle(BaseThrottle):
 
     def wait(self) -> float:
         return float(max(1, math.ceil(60 - time.time() % 60)))
+
+
+class IntakeRateThrottle(ApiRateThrottle):
+    """Report intake (reports:submit) spends from a budget of its own per
+    token, AHTC_API_INTAKE_PER_MINUTE: a gateway's burst of reports neither
+    uses up nor is used up by the same token's other calls."""
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        name, _limit = budget_of(request)
+        return within_minute_budget(f"{name}:intake", settings.AHTC_API_INTAKE_PER_MINUTE)

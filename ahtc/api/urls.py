@@ -11,6 +11,7 @@ from ahtc.agencies.api import AgencyVerify
 from ahtc.api import views
 from ahtc.cases import api as cases
 from ahtc.monitoring import api as monitoring
+from ahtc.portal.api_intake import ReportIntake
 from ahtc.victims import api as victims
 
 app_name = "api"
@@ -59,6 +60,7 @@ routes = [
     path("referrals/", victims.ReferralList.as_view(), name="referrals"),
     path("referrals/<int:pk>/answer/", victims.ReferralAnswer.as_view(), name="referral_answer"),
     path("referrals/<int:pk>/deliver/", victims.ReferralDeliver.as_view(), name="referral_deliver"),
+    path("reports/", ReportIntake.as_view(), name="reports"),
 ]
 
 

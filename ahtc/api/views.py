@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -16,6 +13,7 @@ from rest_framework.views import APIView
 
 from ahtc.accounts.models import Organisation
 from ahtc.accounts.selectors import organisation_for_user, organisations_for_user
+from ahtc.api.params import bool_query, choice_query, date_query
 from ahtc.api.serializers import AreaSerializer, MeSerializer, OrganisationSerializer
 from ahtc.geography.models import Area, AreaLevel
 
@@ -38,7 +36,8 @@ class ApiRoot(APIView):
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)  # type: ignore[arg-type]
+        serializer = MeSerializer(request.user, context={"request": request})  # type: ignore[arg-type]
+        return Response(serializer.data)
 
 
 class AreaList(generics.ListAPIView[Area]):
@@ -62,23 +61,18 @@ class AreaList(generics.ListAPIView[Area]):
     def get_queryset(self) -> QuerySet[Area]:
         rows = Area.objects.select_related("parent").prefetch_related("predecessors")
         params = self.request.query_params
-        if params.get("level"):
-            rows = rows.filter(level=params["level"])
+        level = choice_query(params, "level", AreaLevel.values)
+        if level:
+            rows = rows.filter(level=level)
         if params.get("within"):
             ancestor = Area.objects.filter(code=params["within"]).first()
             rows = rows.within(ancestor) if ancestor else rows.none()
-        if params.get("current") in {"1", "true", "yes"}:
+        if bool_query(params, "current"):
             rows = rows.current()
-        if params.get("on"):
-            rows = rows.valid_on(_date_param(params["on"], "on"))
+        on = date_query(params, "on")
+        if on is not None:
+            rows = rows.valid_on(on)
         return rows.order_by("path")
-
-
-def _date_param(raw: str, name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: [_("Give a date as YYYY-MM-DD.")]}) from None
 
 
 class AreaDetail(generics.RetrieveAPIView[Area]):

@@ -21,7 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ahtc.accounts.decorators import refused_if
-from ahtc.api.params import int_param
+from ahtc.api.params import choice_query, date_query, int_query
+from ahtc.api.serializers import StrictCharField
 from ahtc.cases import services
 from ahtc.cases.classification import (
     FACT_KEYS,
@@ -40,6 +41,7 @@ from ahtc.cases.classification import (
 from ahtc.cases.disclosure import partner_identities_shown
 from ahtc.cases.legal import provisions_in_force
 from ahtc.cases.models import (
+    PROTECTED_ROLES,
     Case,
     CaseEvent,
     ClassificationDecision,
@@ -156,7 +158,7 @@ class CaseDetailSerializer(CaseSerializer):
 
 class TransitionSerializer(serializers.Serializer[Any]):
     to = serializers.ChoiceField(choices=Status.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    note = StrictCharField(required=False, allow_blank=True, max_length=500)
     override_consent = serializers.BooleanField(required=False, default=False)
 
 
@@ -170,7 +172,11 @@ class CaseList(generics.ListAPIView[Case]):
             OpenApiParameter("status", enum=Status.values),
             OpenApiParameter("classification", enum=Classification.values),
             OpenApiParameter("agency", enum=Agency.values),
-            OpenApiParameter("year", int, description="1947 to 2999"),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 1947, "maximum": 2999},
+                description="1947 to 2999",
+            ),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -179,11 +185,13 @@ class CaseList(generics.ListAPIView[Case]):
     def get_queryset(self) -> QuerySet[Case]:
         rows = cases_for_user(self.request.user).select_related("district")
         params = self.request.query_params
-        for name in ("status", "classification", "agency"):
-            if params.get(name):
-                rows = rows.filter(**{name: params[name]})
-        if params.get("year"):
-            rows = rows.filter(year=int_param(params["year"], "year", minimum=1947, maximum=2999))
+        choices = {"status": Status, "classification": Classification, "agency": Agency}
+        for name, kind in choices.items():
+            if chosen := choice_query(params, name, kind.values):
+                rows = rows.filter(**{name: chosen})
+        year = int_query(params, "year", minimum=1947, maximum=2999)
+        if year is not None:
+            rows = rows.filter(year=year)
         return rows.order_by("-year", "-number")
 
 
@@ -266,11 +274,7 @@ class ProvisionList(generics.ListAPIView[LegalProvision]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[LegalProvision]:
-        raw = self.request.query_params.get("on")
-        try:
-            day = dt.date.fromisoformat(raw) if raw else None
-        except ValueError as exc:
-            raise ValidationError({"on": [_("Give a date as YYYY-MM-DD.")]}) from exc
+        day = date_query(self.request.query_params, "on")
         return provisions_in_force(day).order_by("act", "code")
 
 
@@ -292,7 +296,7 @@ class FactsSerializer(serializers.Serializer[Any]):
         choices=AgeEvidence.values, required=False, default="none"
     )
     sex = serializers.ChoiceField(choices=Sex.values, required=False, default=Sex.UNKNOWN)
-    nationality = serializers.CharField(required=False, allow_blank=True, max_length=2, default="")
+    nationality = StrictCharField(required=False, allow_blank=True, max_length=2, default="")
     direction = serializers.ListField(
         child=serializers.ChoiceField(choices=Direction.values), required=False, default=list
     )
@@ -388,10 +392,17 @@ class ClassificationSuggest(APIView):
 class DecisionSerializer(serializers.ModelSerializer[ClassificationDecision]):
     provisions: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     decided_by: Any = serializers.CharField(source="decided_by.username", read_only=True)
+    victim: Any = serializers.CharField(
+        source="victim.pseudonym",
+        read_only=True,
+        allow_null=True,
+        help_text="The victim this decision is for (pseudonym); null for the case as a whole.",
+    )
 
     class Meta:
         model = ClassificationDecision
         fields = [
+            "victim",
             "decided_at",
             "decided_by",
             "engine_version",
@@ -412,12 +423,23 @@ class DecisionSerializer(serializers.ModelSerializer[ClassificationDecision]):
         ]
 
 
+DECIDABLE = [c for c in Classification.values if c != Classification.OTHER]
+
+
 class DecideSerializer(serializers.Serializer[Any]):
     answers = FactsSerializer()
-    classification = serializers.ChoiceField(choices=Classification.values)
+    # "other" only labels decisions made before the list existed; it is never decided.
+    classification = serializers.ChoiceField(choices=DECIDABLE)
     agency = serializers.ChoiceField(choices=Agency.values)
-    provisions = serializers.ListField(child=serializers.CharField(max_length=30), default=list)
-    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    provisions = serializers.ListField(child=StrictCharField(max_length=30), default=list)
+    override_reason = StrictCharField(required=False, allow_blank=True, max_length=2000)
+    victim = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=32767,
+        help_text="The victim's number in the case (1 for V1); leave out for the case as a whole.",
+    )
 
 
 class CaseClassification(APIView):
@@ -428,10 +450,12 @@ class CaseClassification(APIView):
     @extend_schema(responses=DecisionSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
         case = case_for_user(request.user, reference)
-        rows = case.decisions.select_related("decided_by").prefetch_related("provisions")[:50]
+        rows = case.decisions.select_related("decided_by", "victim__case").prefetch_related(
+            "provisions"
+        )[:50]
         return Response(DecisionSerializer(rows, many=True).data)
 
-    @extend_schema(request=DecideSerializer, responses=DecisionSerializer)
+    @extend_schema(request=DecideSerializer, responses={201: DecisionSerializer})
     def post(self, request: Request, reference: str) -> Response:
         case = case_for_user(request.user, reference)
         if not case_access(request.user, case).manage:
@@ -445,6 +469,14 @@ class CaseClassification(APIView):
             raise PermissionDenied(_("You may not classify this case."))
         data = DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        victim = None
+        number = data.validated_data.get("victim")
+        if number is not None:
+            victim = case.parties.filter(
+                number=number, role__in=[str(r) for r in PROTECTED_ROLES]
+            ).first()
+            if victim is None:
+                raise ValidationError({"victim": [_("No victim with this number in the case.")]})
         try:
             decision = services.classification_decide(
                 case=case,
@@ -454,6 +486,7 @@ class CaseClassification(APIView):
                 agency=data.validated_data["agency"],
                 provision_codes=data.validated_data["provisions"],
                 override_reason=data.validated_data.get("override_reason", ""),
+                victim=victim,
             )
         except services.CaseError as exc:
             refused_if(request, case, exc)

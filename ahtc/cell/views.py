@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,10 +24,13 @@ from ahtc.accounts.selectors import (
     area_for_user,
     districts_for_user,
     user_for_user,
+    user_has_current_role,
+    user_may_authenticate,
     user_scope,
 )
+from ahtc.api.forms import ApiTokenForm
 from ahtc.api.selectors import api_token_for_user
-from ahtc.api.services import api_token_revoke
+from ahtc.api.services import api_token_create, api_token_revoke
 from ahtc.cell.context import SESSION_AREA_KEY
 from ahtc.core.confirm import confirmed, unconfirmed
 from ahtc.core.models import AuditAction, AuditEvent, AuditOutcome
@@ -111,9 +115,9 @@ def _audit_for_user(user: Any) -> Any:
     return AuditEvent.objects.filter(Q(area_code__in=codes) | Q(actor__in=actors.values("pk")))
 
 
-def _token_page(request: HttpRequest, owner: Any) -> HttpResponse:
+def _token_page(request: HttpRequest, owner: Any, **more: Any) -> HttpResponse:
     rows = owner.api_tokens.select_related("created_by", "revoked_by")[:200]
-    context = {"owner": owner, "tokens": rows, "own": owner == request.user}
+    context = {"owner": owner, "tokens": rows, "own": owner == request.user, **more}
     return render(request, "cell/tokens.html", context)
 
 
@@ -125,7 +129,26 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Perm.MANAGE_USERS)
 def user_tokens(request: HttpRequest, pk: int) -> HttpResponse:
-    return _token_page(request, user_for_user(request.user, pk))
+    """The tokens of a user the administrator manages (their own organisation's,
+    or anyone's for the provincial administrator), and a form to issue one."""
+    owner = user_for_user(request.user, pk)
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not (user_may_authenticate(owner) and user_has_current_role(owner)):
+            form.add_error(None, _("This user holds no current role, so a token would not work."))
+        else:
+            data = form.cleaned_data
+            token, key = api_token_create(
+                user=owner,
+                name=data["name"],
+                by=cast(User, request.user),
+                days=data["days"],
+                scopes=data["scopes"],
+            )
+            response = _token_page(request, owner, form=ApiTokenForm(), new_key=key, new=token)
+            add_never_cache_headers(response)  # the key is shown in this answer only
+            return response
+    return _token_page(request, owner, form=form)
 
 
 @require_POST

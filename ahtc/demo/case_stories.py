@@ -266,6 +266,8 @@ STORIES: list[Story] = [
         stop=Status.TRIAL,
         child=True,
         refer_to="labour",
+        # A parent and a child, classified person by person.
+        extra={"family": _kiln},
     ),
     Story(
         "kiln3",

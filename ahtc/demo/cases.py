@@ -13,6 +13,7 @@ and warned, and several cases carried through to a verdict.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,7 @@ from ahtc.people.services import identifier_add, person_create
 from ahtc.portal.models import Tip, TipStatus
 
 if TYPE_CHECKING:
+    from ahtc.cases.classification import Answers
     from ahtc.demo.build import DemoContext
 
 from ahtc.demo.case_stories import FEMALE, FEMALE_UR, LETTERS, MALE, MALE_UR, STORIES, Story
@@ -133,6 +135,8 @@ class _Runner:
         for _v in range(story.victims):
             sex = Sex.FEMININE if story.woman else Sex.MASCULINE
             age = (10 + rng.randrange(6)) if story.child else (19 + rng.randrange(20))
+            if story.extra.get("family") and _v == 0:
+                age += 25  # the parent of a kiln family; the others are children
             role = PartyRole.SMUGGLED_MIGRANT if story.key.startswith("warn") else PartyRole.VICTIM
             victims.append(
                 s.party_add(
@@ -179,7 +183,7 @@ class _Runner:
             for suspect in suspects:
                 s.party_mark_warned(party=suspect, by=self.officer)
         self._move(case, Status.INQUIRY, opened)
-        self._classify(case, story, opened)
+        self._classify(case, story, opened, victims)
         for victim in victims:
             if story.consent_override:
                 break  # the guardian could not be reached (see below)
@@ -424,20 +428,34 @@ class _Runner:
         self._backdate(case, day)
         case.refresh_from_db()
 
-    def _classify(self, case: Case, story: Story, day: dt.date) -> None:
+    def _classify(self, case: Case, story: Story, day: dt.date, victims: list[Any]) -> None:
         from ahtc.cases.services.classification import case_suggestion
 
-        # The suggestion for the case's offence date, accepted as it stands.
-        answers, suggestion = case_suggestion(case, story.answers)
+        # The suggestion for the case's offence date, accepted as it stands; a
+        # kiln family is classified person by person (issue 12).
+        subjects: list[tuple[Any, Answers]] = [(None, story.answers)]
+        if story.extra.get("family"):
+            subjects = [
+                (
+                    v,
+                    dataclasses.replace(
+                        story.extra["family"](v.person.age_years < 18), age_years=v.person.age_years
+                    ),
+                )
+                for v in victims
+            ]
         in_force = {p.code for p in s.offered_provisions(case)}
-        s.classification_decide(
-            case=case,
-            by=self.officer,
-            answers=answers,
-            classification=suggestion.classification,
-            agency=suggestion.agency,
-            provision_codes=[c for c in suggestion.provisions if c in in_force],
-        )
+        for victim, facts in subjects:
+            answers, suggestion = case_suggestion(case, facts)
+            s.classification_decide(
+                case=case,
+                by=self.officer,
+                answers=answers,
+                classification=suggestion.classification,
+                agency=suggestion.agency,
+                provision_codes=[c for c in suggestion.provisions if c in in_force],
+                victim=victim,
+            )
         moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
         ClassificationDecision.objects.filter(case=case).update(decided_at=moment)
 

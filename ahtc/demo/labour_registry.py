@@ -7,8 +7,11 @@ typed anywhere: they follow from these records (`labour.indicators.
 survey_figures`): 89 workers owed an advance on the day they were recorded,
 98 did not know the minimum wage, 95 could not read, none had a written
 contract. Owners met in March 2025 and undertook to raise wages by 20%; the
-follow-up in May found 38 of the 44 paying it. Workers were registered with
-EOBI from April 2025. After school enrolment, attendance is checked each term.
+follow-up in May found 38 of the 44 paying it; ten owners also undertook
+written contracts. Workers were registered with EOBI from April 2025. Thirty
+workshops where children were found got a notice and an April follow-up (20
+complied); eight workers are recorded there. After school enrolment,
+attendance is checked each term.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from ahtc.labour import services as s
 from ahtc.labour.models import (
     BrickKiln,
     ChildLabourFinding,
+    Inspection,
     KilnSeason,
     KilnStatus,
     PlaceKind,
@@ -287,6 +291,72 @@ def _schemes(ctx: DemoContext, workers: list[Worker]) -> None:
             )
 
 
+SHOP_FOLLOW_UP = dt.date(2025, 4, 15)
+SHOP_WORKERS = 8  # workers recorded at the first workshops where children were found
+
+
+def _workshop_follow_ups(ctx: DemoContext, shops: dict[str, list[Workshop]]) -> None:
+    """Where children were found at the survey, a notice to withdraw them and a
+    follow-up with the Labour Department in April: two of every three comply.
+    A few workers are recorded at those workshops (not part of the kiln survey)."""
+    officer: User = ctx.users["officer_mbdin"]
+    labour: User = ctx.users["labour_liaison"]
+    surveys = Inspection.objects.filter(
+        workshop__in=[w.pk for kind in shops.values() for w in kind], kind="survey"
+    ).select_related("workshop")
+    found = [
+        i for i in surveys.order_by("workshop__reference") if "children_working" in i.violations
+    ]
+    for n, survey in enumerate(found[:30]):
+        shop = survey.workshop
+        assert shop is not None  # noqa: S101 - a workshop's survey
+        notice = s.notice_issue(
+            inspection=survey,
+            by=officer,
+            issued_on=survey.inspected_on,
+            about="Withdraw the children from work (demo)",
+            comply_by=dt.date(2025, 3, 31),
+        )
+        complied = n % 3 != 2
+        s.inspection_record(
+            by=labour,
+            workshop=shop,
+            kind="follow_up",
+            inspected_on=SHOP_FOLLOW_UP,
+            with_labour=True,
+            with_child_protection=True,
+            follow_up_of=survey,
+            violations=[] if complied else ["children_working"],
+        )
+        if complied:
+            s.notice_complied(notice=notice, by=labour, complied_on=SHOP_FOLLOW_UP)
+        if n < SHOP_WORKERS:
+            s.worker_add(
+                by=labour,
+                workshop=shop,
+                name_latin=f"Workshop worker {n + 1:03d} (demo)",
+                sex="masculine",
+                age_years=25 + n,
+                recorded_on=SHOP_FOLLOW_UP,
+                written_contract=n % 4 == 0,
+                literate=n % 2 == 0,
+            )
+
+
+def _contract_undertakings(ctx: DemoContext, kilns: list[BrickKiln]) -> None:
+    """At the owners' meeting, ten owners also undertook written contracts."""
+    officer: User = ctx.users["officer_mbdin"]
+    for kiln in kilns[:10]:
+        s.undertaking_record(
+            kiln=kiln,
+            by=officer,
+            kind=UndertakingKind.WRITTEN_CONTRACTS,
+            meeting=kiln.undertakings.get().meeting,
+            given_on=MEETING,
+            due_by=dt.date(2025, 6, 30),
+        )
+
+
 def build_registry(ctx: DemoContext, district: Area, tehsils: list[Area]) -> Registry:
     from ahtc.labour.reference import reference_data_ensure
 
@@ -296,7 +366,9 @@ def build_registry(ctx: DemoContext, district: Area, tehsils: list[Area]) -> Reg
     _survey(ctx, kilns)
     workers = _workers(ctx, kilns)
     _agreement(ctx, district, kilns)
+    _contract_undertakings(ctx, kilns)
     _schemes(ctx, workers)
+    _workshop_follow_ups(ctx, registry.shops)
     return registry
 
 

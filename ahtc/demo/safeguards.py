@@ -15,6 +15,7 @@ import hashlib
 from ahtc.api.models import ApiToken
 from ahtc.api.services import api_token_create
 from ahtc.demo.build import DemoContext
+from ahtc.demo.gateway import build_gateway
 from ahtc.geography.models import Area
 from ahtc.portal.services import tip_submit
 from ahtc.victims.models import IdentityRelease, ProtectionRecord
@@ -30,6 +31,7 @@ def build_safeguards(ctx: DemoContext) -> None:
     _held_reports()
     _identity_release(ctx)
     _api_token(ctx)
+    build_gateway(ctx)  # a report sent by an SMS gateway's token (demo/gateway.py)
 
 
 def _held_reports() -> None:

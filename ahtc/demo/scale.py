@@ -40,6 +40,7 @@ from ahtc.core.audit import audit_record
 from ahtc.core.errors import RuleError
 from ahtc.core.models import AuditAction
 from ahtc.demo.build import DemoContext, demo_build
+from ahtc.demo.gateway import ORGANISATION as GATEWAY_ORGANISATION
 from ahtc.demo.personas import DEMO_PASSWORD, DISTRICTS, PERSONAS
 from ahtc.demo.tips import TIPS_PER_DISTRICT
 from ahtc.geography.models import Area, AreaLevel, PoliceStation
@@ -230,7 +231,9 @@ def scale_refusal() -> str:
             "database, or add --force to add another run on top of it."
         )
     foreign = {
-        "reports": Tip.objects.exclude(idempotency_hash__in=_demo_tip_hashes()).count(),
+        "reports": Tip.objects.exclude(idempotency_hash__in=_demo_tip_hashes())
+        .exclude(partner__name_en=GATEWAY_ORGANISATION)  # the demo's SMS gateway
+        .count(),
         "cases": Case.objects.filter(others).count(),
         "people": Person.objects.exclude(created_by__username__in=demo_users).count(),
     }

@@ -22,7 +22,15 @@ from ahtc.accounts.models import OrganisationKind
 from ahtc.accounts.roles import Perm, Role
 from ahtc.accounts.selectors import user_scope
 from ahtc.core.access import get_scoped_or_404
-from ahtc.labour.models import BrickKiln, ChildLabourFinding, Schooling, Workshop
+from ahtc.labour.models import (
+    BrickKiln,
+    ChildLabourFinding,
+    Inspection,
+    Notice,
+    Schooling,
+    Worker,
+    Workshop,
+)
 
 READ_PERMS = (Perm.MANAGE_CASES, Perm.INVESTIGATE)
 # Cell roles that see the counts; of these, only the analyst sees nothing more.
@@ -192,6 +200,37 @@ def workshop_for_user(user: Any, reference: str) -> Workshop:
         user=user,
         scoped=workshops_for_user(user).select_related("district", "tehsil"),
         pk=found.pk if found else 0,
+    )
+
+
+def worker_for_user(user: Any, pk: int) -> Worker:
+    """A worker at a kiln or workshop the user may see (shown by number only)."""
+    return get_scoped_or_404(
+        user=user,
+        scoped=Worker.objects.filter(_registry_q(user, "district__path")).select_related(
+            "district", "kiln", "workshop"
+        ),
+        pk=pk,
+    )
+
+
+def inspection_for_user(user: Any, pk: int) -> Inspection:
+    return get_scoped_or_404(
+        user=user,
+        scoped=Inspection.objects.filter(_registry_q(user, "district__path")).select_related(
+            "district", "kiln", "workshop"
+        ),
+        pk=pk,
+    )
+
+
+def notice_for_user(user: Any, pk: int) -> Notice:
+    return get_scoped_or_404(
+        user=user,
+        scoped=Notice.objects.filter(
+            _registry_q(user, "inspection__district__path")
+        ).select_related("inspection__district", "inspection__kiln", "inspection__workshop"),
+        pk=pk,
     )
 
 

@@ -28,6 +28,11 @@ class Channel(models.TextChoices):
     WEB = "web", _("web portal")
     HELPLINE = "helpline", _("helpline call")
     IN_PERSON = "in_person", _("in person at the front desk")
+    # Sent by a partner system through the API (POST /api/v1/reports/); a
+    # helpline system's reports are "helpline", with Tip.partner set.
+    SMS = "sms", _("SMS gateway")
+    WHATSAPP = "whatsapp", _("WhatsApp gateway")
+    OTHER_PROVINCE = "portal_other_province", _("another province's portal")
 
 
 class TipStatus(models.TextChoices):
@@ -82,7 +87,7 @@ class Tip(TimeStampedModel):
 
     idempotency_hash = models.CharField(max_length=64, editable=False)
     receipt_hash = models.CharField(max_length=64, editable=False)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
     category = models.CharField(_("what happened"), max_length=30, choices=TipCategory.choices)
     district = models.ForeignKey(
         Area, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
@@ -146,6 +151,25 @@ class Tip(TimeStampedModel):
         related_name="linked_reports",
     )
     link_review = models.BooleanField(_("marked linked without a case"), default=False)
+    # A report sent by a partner system (SMS or WhatsApp gateway, helpline
+    # system, another province's portal): whose token sent it. Never the
+    # sender's address: gateway reports keep the portal's promise too.
+    partner = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("sent by partner system of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    partner_token = models.ForeignKey(
+        "api.ApiToken",
+        verbose_name=_("sent with API token"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("citizen report")

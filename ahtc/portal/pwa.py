@@ -26,6 +26,9 @@ BACKGROUND_COLOUR = "#ffffff"
 
 # Static files the report form needs offline (paths under STATIC_URL).
 OFFLINE_ASSETS = ("ahtc/base.css", "ahtc/files.js", "ahtc/offline.js", "ahtc/icon.svg")
+# Kept offline once the browser has fetched them, never fetched ahead: only a
+# phone without an Urdu font of its own downloads the Urdu web font (base.css).
+OFFLINE_WHEN_USED = ("ahtc/fonts/AHTCNaskh-Regular.woff2", "ahtc/fonts/AHTCNaskh-Bold.woff2")
 # Public pages kept offline (URL names). Never a page that shows a receipt
 # code or a follow-up thread: those answer POSTs and are never stored.
 OFFLINE_PAGES = ("portal:home", "portal:report")
@@ -76,7 +79,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
 def _cache_version(pages: list[str], assets: list[str]) -> str:
     """Changes whenever an offline file changes, so that browsers refresh their copy."""
     digest = hashlib.sha256(json.dumps([pages, assets]).encode())
-    for name in OFFLINE_ASSETS:
+    for name in (*OFFLINE_ASSETS, *OFFLINE_WHEN_USED):
         found = finders.find(name)
         if found:
             digest.update(Path(found).read_bytes())
@@ -87,12 +90,14 @@ def _cache_version(pages: list[str], assets: list[str]) -> str:
 def service_worker(request: HttpRequest) -> HttpResponse:
     pages = [reverse(name) for name in OFFLINE_PAGES]
     assets = [static(name) for name in OFFLINE_ASSETS]
+    when_used = [static(name) for name in OFFLINE_WHEN_USED]
     body = render_to_string(
         "portal/sw.js",
         {
-            "version": _cache_version(pages, assets),
+            "version": _cache_version(pages, [*assets, *when_used]),
             "pages_json": json.dumps(pages),
             "assets_json": json.dumps(assets),
+            "when_used_json": json.dumps(when_used),
         },
     )
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ahtc.accounts.models import Organisation
+from ahtc.api.models import ApiToken
 from ahtc.core.audit import audit_record
 from ahtc.core.errors import RuleError
 from ahtc.core.models import AuditAction
@@ -54,6 +56,8 @@ def tip_submit(
     recorded_by: Any = None,
     files: list[CleanFile] | None = None,
     held: bool = False,
+    partner: Organisation | None = None,
+    partner_token: ApiToken | None = None,
 ) -> Submission:
     """Store a report whole, once per client token; a retry returns the same receipt.
 
@@ -89,6 +93,8 @@ def tip_submit(
                 contact=contact,
                 recorded_by=recorded_by,
                 held_for_review=held,
+                partner=partner,
+                partner_token=partner_token,
             )
             indicators_record(tip)
             for clean in files or []:

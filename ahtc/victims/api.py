@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ahtc.api.serializers import StrictBooleanField
+from ahtc.api.serializers import StrictBooleanField, StrictCharField
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.victims import services
@@ -67,12 +67,12 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
 
 class AnswerSerializer(serializers.Serializer[Any]):
     accept = StrictBooleanField(help_text="true to accept, false to turn down (give a reason)")
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    reason = StrictCharField(required=False, allow_blank=True, max_length=500)
 
 
 class DeliverSerializer(serializers.Serializer[Any]):
     delivered_on = serializers.DateField()
-    outcome = serializers.CharField(max_length=500)
+    outcome = StrictCharField(max_length=500)
 
 
 class ReferralList(generics.ListAPIView[Referral]):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ahtc.accounts.roles import Perm, Role
 from ahtc.accounts.selectors import user_scope
@@ -40,12 +40,15 @@ PENDING_RELEASES_SHOWN = 50
 def records_for_user(user: Any) -> QuerySet[ProtectionRecord]:
     if not getattr(user, "is_authenticated", False):
         return ProtectionRecord.objects.none()
+    from ahtc.cases.models import Party
+
     scope = user_scope(user)
-    led = Q(person__parties__case__lead_officer=user) & scope.q(Perm.INVESTIGATE, "district__path")
-    query = scope.q(Perm.MANAGE_CASES, "district__path") | led
-    return ProtectionRecord.objects.filter(
-        pk__in=ProtectionRecord.objects.filter(query).values("pk")
-    )
+    # EXISTS, not a join through the person's parties: a join repeats rows (so
+    # it needed `pk IN (…)`), and under that OR PostgreSQL scanned every record
+    # for every count on the Overview (seconds at province scale).
+    leads = Party.objects.filter(person=OuterRef("person"), case__lead_officer=user)
+    led = scope.q(Perm.INVESTIGATE, "district__path") & Q(Exists(leads))
+    return ProtectionRecord.objects.filter(scope.q(Perm.MANAGE_CASES, "district__path") | led)
 
 
 def record_for_user(user: Any, number: str) -> ProtectionRecord:

@@ -355,6 +355,16 @@ class ClassificationDecision(models.Model):
     """One run of the assistant and the officer's decision; never edited."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    # Issue 12: a decision for one victim (a kiln family is classified person by
+    # person, then summarised for the case); blank for the case as a whole.
+    victim = models.ForeignKey(
+        Party,
+        verbose_name=_("victim"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="classification_decisions",
+    )
     engine_version = models.CharField(max_length=20)
     answers = models.JSONField()
     rules = models.JSONField()

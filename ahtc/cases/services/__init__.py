@@ -39,7 +39,12 @@ from ahtc.cases.services.challan import (
     challan_io_done,
     challan_prosecutor_answer,
 )
-from ahtc.cases.services.classification import classification_decide, offered_provisions
+from ahtc.cases.services.classification import (
+    CaseSummary,
+    case_summary,
+    classification_decide,
+    offered_provisions,
+)
 from ahtc.cases.services.consent import consent_record, consent_withdraw
 from ahtc.cases.services.evidence import (
     EvidenceFile,
@@ -102,6 +107,7 @@ __all__ = [
     "PROSECUTOR_TRANSITIONS",
     "TRANSITIONS",
     "CaseError",
+    "CaseSummary",
     "EvidenceFile",
     "S",
     "active_consents",
@@ -113,6 +119,7 @@ __all__ = [
     "case_open",
     "case_route",
     "case_share",
+    "case_summary",
     "case_transition",
     "challan_io_done",
     "challan_items",

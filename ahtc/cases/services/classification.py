@@ -2,7 +2,9 @@
 
 Every departure from the suggestion needs a reason (issue 12): another
 classification or agency, leaving out a suggested charge, or going back on an
-earlier decision that was itself a reasoned departure. The decision stores the
+earlier decision that was itself a reasoned departure. A decision is for one
+victim or for the case as a whole; the case's classification and agency are
+the summary of the latest decision for each (`case_summary`). The decision stores the
 suggestion as it was (charges in force on the offence date, the facts behind
 each, notes, review reasons) and which departures the officer made.
 """
@@ -14,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +29,7 @@ from ahtc.cases.classification import (
     suggest,
 )
 from ahtc.cases.legal import charges_in_force, provisions_in_force
-from ahtc.cases.models import Case, ClassificationDecision
+from ahtc.cases.models import Case, ClassificationDecision, Party
 from ahtc.cases.services._common import CaseError, _audit
 
 
@@ -50,7 +53,12 @@ def case_suggestion(case: Case, answers: Answers) -> tuple[Answers, Suggestion]:
 
 
 def _departures(
-    case: Case, suggestion: Suggestion, classification: str, agency: str, codes: list[str]
+    case: Case,
+    suggestion: Suggestion,
+    classification: str,
+    agency: str,
+    codes: list[str],
+    victim: Party | None,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if classification != suggestion.classification:
@@ -60,7 +68,7 @@ def _departures(
     dropped = [c for c in suggestion.provisions if c not in codes]
     if dropped:
         out.append({"kind": "dropped", "codes": dropped})
-    last = case.decisions.prefetch_related("provisions").first()
+    last = case.decisions.filter(victim=victim).prefetch_related("provisions").first()
     if last is not None and last.override_reason:
         before = {p.code for p in last.provisions.all()}
         if (last.classification, last.agency, before) != (classification, agency, set(codes)):
@@ -96,7 +104,10 @@ def classification_decide(
     agency: str,
     provision_codes: Iterable[str],
     override_reason: str = "",
+    victim: Party | None = None,
 ) -> ClassificationDecision:
+    if victim is not None and (victim.case_id != case.pk or not victim.is_protected):
+        raise CaseError(_("Choose one of this case's victims."))
     answers, suggestion = case_suggestion(case, answers)
     if classification not in Classification.values or classification == Classification.OTHER:
         raise CaseError(_("Choose a classification from the list."))
@@ -117,7 +128,7 @@ def classification_decide(
         raise CaseError(
             _("Forced-labour indicators were found: say why this is only a labour-law violation.")
         )
-    departures = _departures(case, suggestion, classification, agency, codes)
+    departures = _departures(case, suggestion, classification, agency, codes, victim)
     if departures and not reason:
         raise CaseError(
             _("You chose differently from the suggestion: give the reason (%(what)s).")
@@ -125,6 +136,7 @@ def classification_decide(
         )
     decision = ClassificationDecision.objects.create(
         case=case,
+        victim=victim,
         engine_version=ENGINE_VERSION,
         answers=answers.to_json(),
         rules=suggestion.rules,
@@ -143,10 +155,91 @@ def classification_decide(
         decided_by=by,
     )
     decision.provisions.set([in_force[c] for c in codes])
-    case.classification = classification
-    case.agency = agency
+    summary = case_summary(case)
+    case.classification = summary.classification
+    case.agency = summary.agency
     case.save(update_fields=["classification", "agency", "updated_at"])
     rules = ",".join(str(r) for r in suggestion.rules) or "none"
     kinds = ",".join(d["kind"] for d in departures) or "none"
-    _audit(by, case, f"classified {classification} (rules {rules}; departures {kinds})")
+    whom = victim.pseudonym if victim is not None else "the case"
+    _audit(by, case, f"classified {classification} for {whom} (rules {rules}; departures {kinds})")
     return decision
+
+
+# Most serious first: the case is summarised by the most serious of the latest
+# decision for each victim. A child trafficked outweighs an adult; any
+# trafficking outweighs the offences that may lead to it; "needs review" only
+# when nothing was decided firmly.
+SERIOUSNESS = [
+    Classification.TRAFFICKING_CHILD,
+    Classification.SMUGGLING_TO_TRAFFICKING,
+    Classification.TRAFFICKING_ADULT,
+    Classification.TRAFFICKING_AGE_UNKNOWN,
+    Classification.BONDED_LABOUR,
+    Classification.FORCED_MARRIAGE,
+    Classification.KIDNAPPING,
+    Classification.EMIGRATION_FRAUD,
+    Classification.SMUGGLING,
+    Classification.LABOUR_VIOLATION,
+    Classification.NEEDS_REVIEW,
+    Classification.OTHER,
+]
+
+
+@dataclasses.dataclass
+class CaseSummary:
+    """The latest decision for each victim (and for the case as a whole, if one
+    was made), and what they add up to."""
+
+    latest: list[ClassificationDecision]
+    classification: str
+    agency: str
+    provisions: list[Any]
+    agencies_differ: bool
+    review: int  # how many of the latest decisions need review
+
+    @property
+    def per_victim(self) -> bool:
+        return any(d.victim_id is not None for d in self.latest)
+
+    @property
+    def label(self) -> str:
+        if self.classification in Classification.values:
+            return str(Classification(self.classification).label)
+        return self.classification
+
+
+def case_summary(case: Case) -> CaseSummary:
+    """Two queries: every decision's subject, kind and date; the latest ones'
+    sections. The agency is the most serious decision's."""
+    seen: set[int | None] = set()
+    latest_ids = []
+    for pk, victim_id in case.decisions.order_by("-decided_at", "-pk").values_list(
+        "pk", "victim_id"
+    ):
+        if victim_id not in seen:
+            seen.add(victim_id)
+            latest_ids.append(pk)
+    latest = list(
+        ClassificationDecision.objects.filter(pk__in=latest_ids)
+        .select_related("victim__case", "decided_by")
+        .prefetch_related("provisions")
+        # The case as a whole first, then the victims by their number.
+        .order_by(F("victim__number").asc(nulls_first=True), "-decided_at")
+    )
+    if not latest:
+        return CaseSummary([], case.classification, case.agency, [], False, 0)
+    rank = {str(c): i for i, c in enumerate(SERIOUSNESS)}
+    worst = min(latest, key=lambda d: (rank.get(d.classification, len(rank)), -d.pk))
+    provisions: dict[str, Any] = {}
+    for d in latest:
+        for p in d.provisions.all():
+            provisions.setdefault(p.code, p)
+    return CaseSummary(
+        latest=latest,
+        classification=worst.classification,
+        agency=worst.agency,
+        provisions=sorted(provisions.values(), key=lambda p: p.code),
+        agencies_differ=len({d.agency for d in latest}) > 1,
+        review=sum(1 for d in latest if d.classification == Classification.NEEDS_REVIEW),
+    )

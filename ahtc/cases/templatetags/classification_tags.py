@@ -8,7 +8,7 @@ from django import template
 
 from ahtc.cases.classification import AgencyReason, Flag, Review, reason_label
 from ahtc.cases.models import Case, LegalProvision
-from ahtc.cases.services.classification import departure_words
+from ahtc.cases.services.classification import CaseSummary, case_summary, departure_words
 
 register = template.Library()
 
@@ -18,7 +18,9 @@ def decision_history(case: Case, limit: int = 20) -> list[dict[str, Any]]:
     """Newest first: what was suggested and why, what was decided, and each
     departure from the suggestion in words. Three queries whatever the length."""
     decisions = list(
-        case.decisions.select_related("decided_by").prefetch_related("provisions")[:limit]
+        case.decisions.select_related("decided_by", "victim__case").prefetch_related("provisions")[
+            :limit
+        ]
     )
     codes = {c for d in decisions for c in [*d.suggested_provisions, *(d.notes or [])]}
     labels = {p.code: p for p in LegalProvision.objects.filter(code__in=codes)}
@@ -45,4 +47,11 @@ def _entry(d: Any, labels: dict[str, LegalProvision]) -> dict[str, Any]:
         else "",
         "departures": departure_words(d.departures or []),
         "decided": list(d.provisions.all()),
+        "whom": d.victim.pseudonym if d.victim_id else "",
     }
+
+
+@register.simple_tag
+def classification_summary(case: Case) -> CaseSummary:
+    """The latest decision for each victim and what the case adds up to."""
+    return case_summary(case)

@@ -42,14 +42,15 @@ def test_missing_pango_prints_the_exact_install_line(
     assert "    sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0\n" in out
 
 
-def test_missing_urdu_font_names_fonts_noto_core(
+def test_no_system_urdu_font_is_asked_for_since_the_pdfs_embed_their_own(
     check: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("AHTC_SKIP_SYSTEM_CHECK", raising=False)
-    monkeypatch.setattr(check, "has_urdu_font", lambda: False)
-    monkeypatch.setattr(check.shutil, "which", lambda name: None)  # no fontconfig either
-    assert check.main() == 1
-    assert "sudo apt-get install -y fonts-noto-core fontconfig\n" in capsys.readouterr().out
+    monkeypatch.setattr(check.ctypes.util, "find_library", lambda name: f"lib{name}.so")
+    monkeypatch.setattr("shutil.which", lambda name: None)  # no fc-list, no font lookup
+    monkeypatch.setattr("subprocess.run", lambda *a, **k: pytest.fail("looked for a font"))
+    assert check.main() == 0
+    assert "fonts-noto-core" not in capsys.readouterr().out
 
 
 def test_can_be_skipped_where_apt_is_not_the_installer(

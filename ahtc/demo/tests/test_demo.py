@@ -18,7 +18,8 @@ def test_demo_is_deterministic_and_idempotent():
     assert first.secrets == second.secrets
     assert (Organisation.objects.count(), User.objects.count()) == (orgs, users)
     waiting_heads = {d.head for d in DISTRICTS} - {p.username for p in PERSONAS}
-    assert users == len(PERSONAS) + len(waiting_heads)
+    gateways = 1  # the SMS gateway's system account (demo/gateway.py)
+    assert users == len(PERSONAS) + len(waiting_heads) + gateways
     assert set(first.enrolment_codes) == waiting_heads
     assert not second.enrolment_codes  # issued once; a second build changes nothing
 
@@ -67,7 +68,8 @@ def test_demo_has_a_year_of_reports_across_categories_channels_and_threads():
     mbdin = Tip.objects.filter(district__code="PK620")
     assert mbdin.count() >= 240
     assert mbdin.values("category").distinct().count() >= 8
-    assert mbdin.values("channel").distinct().count() == 3
+    assert mbdin.values("channel").distinct().count() == 4  # web, helpline, desk, SMS gateway
+    assert mbdin.get(channel="sms").partner is not None
     assert mbdin.filter(status=TipStatus.NEW).exists()
     assert mbdin.exclude(status=TipStatus.NEW).exists()
     assert TipMessage.objects.filter(from_reporter=True).exists()

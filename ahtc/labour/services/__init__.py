@@ -45,6 +45,7 @@ from ahtc.labour.services.workplaces import (
     repayment_record,
     worker_add,
     workshop_create,
+    workshop_update,
 )
 
 __all__ = [
@@ -85,4 +86,5 @@ __all__ = [
     "wage_record",
     "worker_add",
     "workshop_create",
+    "workshop_update",
 ]

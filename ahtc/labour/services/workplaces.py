@@ -118,6 +118,30 @@ def workshop_create(
 
 
 @transaction.atomic
+def workshop_update(
+    *,
+    workshop: Workshop,
+    by: User,
+    kind: str,
+    location: str,
+    tehsil: Area | None = None,
+    name: str = "",
+) -> Workshop:
+    """Correct a workshop's kind, place or trade name; the owner (a person) is
+    corrected on the person's page, with history."""
+    workshop = Workshop.objects.select_for_update().select_related("district").get(pk=workshop.pk)
+    check_area(workshop.district, tehsil)
+    WorkshopKind(kind)
+    if not location.strip():
+        raise LabourError(_("Say where the workshop is."))
+    workshop.kind, workshop.tehsil = kind, tehsil
+    workshop.location, workshop.name = location.strip(), name.strip()
+    workshop.save(update_fields=["kind", "tehsil", "location", "name", "updated_at"])
+    audit(by, workshop, workshop.district, "workshop corrected", AuditAction.UPDATE)
+    return workshop
+
+
+@transaction.atomic
 def worker_add(
     *,
     by: User,

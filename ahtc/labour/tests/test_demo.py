@@ -105,3 +105,47 @@ def test_wage_agreement_eobi_and_school_follow_ups(demo: None) -> None:
         + findings.filter(workshop__isnull=False).count()
         == 72
     )
+
+
+@pytest.mark.django_db
+def test_notices_follow_ups_workers_and_undertakings_of_the_pages_are_in_the_demo(
+    demo: None,
+) -> None:
+    from ahtc.labour.models import Inspection, Notice, Undertaking, Worker
+
+    at_workshops = Notice.objects.filter(inspection__workshop__isnull=False)
+    assert at_workshops.count() == 30
+    assert at_workshops.filter(complied_on__isnull=False).count() == 20
+    follow_ups = Inspection.objects.filter(workshop__isnull=False, kind="follow_up")
+    assert follow_ups.filter(follow_up_of__isnull=False).count() == 30
+    assert Worker.objects.filter(workshop__isnull=False).count() == 8
+    assert Undertaking.objects.filter(kind="written_contracts").count() == 10
+
+
+@pytest.mark.django_db
+def test_monitoring_reads_the_labour_indicators_from_the_demo(demo: None) -> None:
+    """FY2024-25: the last wage seen at each surveyed kiln is the May follow-up's.
+    Of the 44, the 6 that did not pay the rise fail, and so do the 8 whose base
+    was Rs 30,000 (+20% is 36,000, under the Rs 37,000 rate; kiln 24 is both):
+    44 - 6 - 8 + 1 = 31 meet the notified rate."""
+    import datetime as dt
+
+    from ahtc.geography.models import Area
+    from ahtc.labour import indicators as ind
+    from ahtc.monitoring.compute import value
+    from ahtc.monitoring.periods import period_parse
+
+    mbdin = Area.objects.get(code="PK620")
+    share = value("kilns_wage_compliant", mbdin, period_parse("FY2024-25"))
+    assert (share.numerator, share.denominator) == (31, 44)
+    own = ind.wage_compliant_share(
+        area_path=mbdin.path, start=dt.date(2024, 7, 1), end=dt.date(2025, 7, 1)
+    )
+    assert (own.numerator, own.denominator) == (31, 44)
+    above = value("advances_above_limit", mbdin, period_parse("FY2024-25")).value
+    assert above == ind.advances_above_limit(
+        area_path=mbdin.path, start=dt.date(2024, 7, 1), end=dt.date(2025, 7, 1)
+    )
+    assert (above or 0) > 0
+    six = value("children_attending_six_months", mbdin, period_parse("FY2025-26"))
+    assert 0 < (six.numerator or 0) < (six.denominator or 0)

@@ -1,6 +1,17 @@
 """Labour pages, one module per stage: findings (and the education
-authority's list), the registry, attendance after enrolment."""
+authority's list), the registry, workers (advances, repayments, schemes),
+enforcement (workshops, inspections, notices, meetings, undertakings),
+attendance after enrolment."""
 
+from ahtc.labour.views.enforcement import (
+    meeting_create,
+    notice_complied,
+    notice_issue,
+    undertaking_add,
+    workshop_create,
+    workshop_edit,
+    workshop_inspection,
+)
 from ahtc.labour.views.findings import (
     finding_create,
     finding_detail,
@@ -25,8 +36,18 @@ from ahtc.labour.views.registry import (
     workshop_list,
 )
 from ahtc.labour.views.schooling import finding_attendance, schooling_attendance
+from ahtc.labour.views.workers import (
+    advance_add,
+    kiln_worker_add,
+    repayment_add,
+    scheme_apply,
+    scheme_step,
+    worker_detail,
+    workshop_worker_add,
+)
 
 __all__ = [
+    "advance_add",
     "finding_attendance",
     "finding_create",
     "finding_detail",
@@ -41,11 +62,24 @@ __all__ = [
     "kiln_inspection",
     "kiln_list",
     "kiln_wage",
+    "kiln_worker_add",
+    "meeting_create",
+    "notice_complied",
+    "notice_issue",
+    "repayment_add",
+    "scheme_apply",
+    "scheme_step",
     "schooling_attendance",
     "schooling_enrol",
     "schooling_list",
     "survey",
+    "undertaking_add",
+    "worker_detail",
     "worker_handover",
+    "workshop_create",
     "workshop_detail",
+    "workshop_edit",
+    "workshop_inspection",
     "workshop_list",
+    "workshop_worker_add",
 ]

@@ -45,6 +45,7 @@ from ahtc.labour.selectors import (
     workshop_for_user,
     workshops_for_user,
 )
+from ahtc.labour.views.enforcement import place_inspection
 from ahtc.labour.views.findings import PAGE_SIZE, _refused_page
 
 SURVEYED = Exists(Inspection.objects.filter(kiln=OuterRef("pk"), kind=InspectionKind.SURVEY))
@@ -125,7 +126,9 @@ def kiln_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "kiln": kiln,
         "access": access,
         "workers": _workers(kiln),
-        "inspections": kiln.inspections.prefetch_related("notices")[:50],
+        "inspections": kiln.inspections.select_related("follow_up_of").prefetch_related("notices")[
+            :50
+        ],
         "wages": wages,
         "undertakings": [(u, s.target_of(u)) for u in kiln.undertakings.all()],
         "handovers": _handovers(request.user, kiln),
@@ -154,20 +157,7 @@ def _write_or_refuse(request: HttpRequest, kiln: BrickKiln) -> HttpResponse | No
 @staff_view(Perm.VIEW_WORKSPACE)
 def kiln_inspection(request: HttpRequest, reference: str) -> HttpResponse:
     kiln = kiln_for_user(request.user, reference)
-    if (refusal := _write_or_refuse(request, kiln)) is not None:
-        return refusal
-    form = f.InspectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            s.inspection_record(by=request.user, kiln=kiln, **form.cleaned_data)  # type: ignore[arg-type]
-        except RuleError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The inspection is recorded."))
-            return redirect("cell:labour:kiln", kiln.reference)
-    back = reverse("cell:labour:kiln", args=[kiln.reference])
-    context = {"form": form, "title": _("Record an inspection"), "back": back, "place": kiln}
-    return render(request, "labour/action.html", context)
+    return place_inspection(request, kiln, kiln=kiln)
 
 
 @staff_view(Perm.VIEW_WORKSPACE)
@@ -250,7 +240,8 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
         )
     )
     page = Paginator(rows.order_by("reference"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "labour/workshops.html", {"page": page})
+    context = {"page": page, "can_write": bool(registry_districts(user))}
+    return render(request, "labour/workshops.html", context)
 
 
 @staff_view(Perm.VIEW_WORKSPACE)
@@ -258,7 +249,11 @@ def workshop_detail(request: HttpRequest, reference: str) -> HttpResponse:
     workshop = workshop_for_user(request.user, reference)
     context = {
         "workshop": workshop,
-        "inspections": workshop.inspections.prefetch_related("notices")[:50],
+        "access": registry_access(request.user, workshop.district),
+        "inspections": workshop.inspections.select_related("follow_up_of").prefetch_related(
+            "notices"
+        )[:50],
+        "workers": workshop.workers.order_by("pk")[:200],
         "children": workshop.child_findings.count(),
     }
     return render(request, "labour/workshop.html", context)

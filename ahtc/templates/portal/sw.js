@@ -1,12 +1,14 @@
 {% autoescape off %}// AHTC service worker: keeps the public report form usable without a connection.
-// Rendered by ahtc/portal/pwa.py. Only the pages in PAGES and the files in
-// ASSETS are ever stored. Every other address and every POST (so every answer
-// that shows a code) goes straight to the network and is never stored.
+// Rendered by ahtc/portal/pwa.py. Only the pages in PAGES, the files in ASSETS
+// (stored at install) and those in WHEN_USED (stored once used) are ever stored.
+// Every other address and every POST (so every answer that shows a code) goes
+// straight to the network and is never stored.
 "use strict";
 
 const CACHE = "ahtc-offline-{{ version }}";
 const PAGES = {{ pages_json }};
 const ASSETS = {{ assets_json }};
+const WHEN_USED = {{ when_used_json }}; // the Urdu web font, only if the phone needed it
 const PAGE_WAIT_MS = 10000; // then a slow connection gets the stored page
 
 // A stored page must not keep the form's client_token: each report needs its
@@ -95,7 +97,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (PAGES.includes(url.pathname)) {
     event.respondWith(page(event, url.pathname));
-  } else if (ASSETS.includes(url.pathname)) {
+  } else if (ASSETS.includes(url.pathname) || WHEN_USED.includes(url.pathname)) {
     event.respondWith(asset(request, url.pathname));
   }
 });
