@@ -13,8 +13,10 @@ ahtc users list|create|grant|revoke|disable|enable|reset-password|
                              staff accounts, roles and sessions (docs/administration.md)
 ahtc districts onboard CODE... | --all [--province CODE] | list | live CODE
                              set up districts; the rollout register (docs/onboarding.md)
-ahtc indicators list | sync | compute CODE --area CODE --period P [--by DIM] | target ...
-                             indicators, values and targets (docs/monitoring.md)
+ahtc indicators list | sync | refresh [--full] | compute CODE --area CODE --period P
+                             [--by DIM] | target ...
+                             indicators, values, targets, the screens' monthly tallies
+                             (docs/monitoring.md)
 ahtc export htcds --area CODE --out FILE.xlsx --user NAME [--identity --reason TEXT]
 ahtc export statistics --area CODE --out FILE.xlsx --user NAME [--year Y] [--k 11]
                              standard exports: HTCDS v2, CTDC statistics (docs/monitoring.md)

@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "ahtc.jobs",
     "ahtc.onboarding",
     "ahtc.notifications",
+    "ahtc.intelligence",
     "ahtc.monitoring",
     "ahtc.demo",
 ]
@@ -605,3 +606,13 @@ if AHTC_SMS_BACKEND == "http" and not (AHTC_SMS_GATEWAY_URL and AHTC_SMS_GATEWAY
     raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN")
 if PRODUCTION and AHTC_SMS_BACKEND == "http" and not AHTC_SMS_GATEWAY_URL.startswith("https://"):
     raise ImproperlyConfigured("SMS_GATEWAY_URL must be an https:// address in production")
+
+# --- monitoring (issue 13; ahtc/monitoring/aggregates.py, suppression.py) ---
+# Screens show counts below k as "fewer than k" to aggregate readers (as the
+# statistics export, CTDC's rule); k below 11 is refused.
+MONITORING_SUPPRESS_K = envint("MONITORING_SUPPRESS_K", 11)
+if MONITORING_SUPPRESS_K < 11:
+    raise ImproperlyConfigured("MONITORING_SUPPRESS_K cannot be below 11")
+# The stored monthly tallies are read while younger than this (minutes); the
+# job refreshes them hourly. Older: computed live from the records.
+MONITORING_AGGREGATES_MAX_AGE = envint("MONITORING_AGGREGATES_MAX_AGE", 90)

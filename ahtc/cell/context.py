@@ -67,6 +67,12 @@ def _match_reviewer(user: Any) -> bool:
     return reviews_matches(user)
 
 
+def _network_reader(user: Any) -> bool:
+    from ahtc.intelligence.selectors import may_analyse
+
+    return may_analyse(user)
+
+
 CASE_WORKERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED, Perm.PROSECUTE)
 RECORD_WORKERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE)
 REFERRAL_USERS = (Perm.MANAGE_CASES, Perm.INVESTIGATE, Perm.VIEW_SHARED)
@@ -93,6 +99,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Field surveys"), "cell:surveys:list", Perm.VIEW_WORKSPACE, when=sees_surveys),
     NavItem(_("Referrals"), "cell:referrals", Perm.VIEW_WORKSPACE, REFERRAL_USERS),
     NavItem(_("People to match"), "cell:people_matches", Perm.VIEW_WORKSPACE, when=_match_reviewer),
+    NavItem(_("Networks"), "cell:intelligence:networks", Perm.VIEW_WORKSPACE, when=_network_reader),
     NavItem(_("Service directory"), "cell:directory", Perm.VIEW_WORKSPACE, CASE_WORKERS),
     NavItem(_("Record a call"), "cell:record_call", Perm.RECORD_CALLS),
     # Figures after the daily work (monitors and analysts see only these).

@@ -190,5 +190,6 @@ urlpatterns = [
     path("labour/", include("ahtc.labour.urls")),
     path("surveys/", include("ahtc.surveys.urls")),
     path("agencies/", include("ahtc.agencies.urls")),
+    path("intelligence/", include("ahtc.intelligence.urls")),
     path("monitoring/", include("ahtc.monitoring.urls")),
 ]

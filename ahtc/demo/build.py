@@ -25,6 +25,7 @@ from ahtc.accounts.services import (
     user_create,
 )
 from ahtc.demo.agencies import build_agencies
+from ahtc.demo.networks import build_networks
 from ahtc.demo.personas import DEMO_PASSWORD, DISTRICTS, ORGANISATIONS, PERSONAS
 from ahtc.demo.surveys import build_surveys
 from ahtc.geography.models import Area
@@ -181,6 +182,7 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     build_notifications,
     build_monitoring,
     build_people,
+    build_networks,  # issue 15: right after build_people, whose records it uses
 ]
 
 

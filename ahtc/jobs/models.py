@@ -34,6 +34,7 @@ class JobKind(models.TextChoices):
     ACTION_ITEMS_ESCALATE = "action_items_escalate", _("Overdue committee action items")
     PEOPLE_RESOLUTION = "people_resolution", _("Matching people across districts")
     SURVEY_IMPORT = "survey_import", _("Survey export import")
+    MONITORING_AGGREGATES = "monitoring_aggregates", _("Monthly indicator counts for the dashboard")
 
 
 class JobStatus(models.TextChoices):

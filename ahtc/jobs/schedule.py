@@ -71,6 +71,14 @@ SCHEDULE: list[Scheduled] = [
         "ahtc.monitoring.tasks.action_items_escalate_job",
         JobKind.ACTION_ITEMS_ESCALATE,
     ),
+    # Issue 13: indicator tallies month by month for the dashboard (the
+    # recent months hourly, everything daily): monitoring/aggregates.py.
+    Scheduled(
+        "monitoring_aggregates_refresh",
+        HOUR,
+        "ahtc.monitoring.tasks.monitoring_aggregates_refresh_job",
+        JobKind.MONITORING_AGGREGATES,
+    ),
     # Issue 15: people across districts, new records hourly, everyone daily.
     Scheduled(
         "people_resolution",

@@ -4,14 +4,33 @@ Each takes the path of an area (a district's, a division's, the province's:
 records count for the area they were filed under, by path prefix) and a
 period [start, end) or a day. Monitoring (`ahtc/monitoring`) reads these; the
 survey page uses `survey_figures`. Definitions, in words, are in docs/labour.md.
+
+The last part of this module gives monitoring's sources (`ahtc/monitoring/
+sources.py`) their rows and conditions for the indicators of the catalogue
+(wage-compliant share, advances above the limit, attending at six months),
+so that the labour rules stay here and monitoring only counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from ahtc.labour.models import (
@@ -181,3 +200,53 @@ def survey_figures(*, area_path: str) -> SurveyFigures:
         illiterate=Share(c["illiterate"], c["all"]),
         without_contract=Share(c["no_contract"], c["all"]),
     )
+
+
+# --- rows and conditions for monitoring's catalogue (ahtc/monitoring/sources.py) ------------
+
+
+def kilns() -> QuerySet[BrickKiln]:
+    """Kilns, each counted once however many wages were seen in the period."""
+    return BrickKiln.objects.all()
+
+
+def wage_against_a_rate(_period: Any) -> Q:
+    """Goes with `when="wages__observed_on"`: a wage seen against a notified rate."""
+    return Q(wages__rate__isnull=False)
+
+
+def last_wage_met_the_rate(period: Any) -> Q:
+    """The kiln's last wage seen in the period (against a rate) met the rate of its day."""
+    last = (
+        WageObservation.objects.filter(
+            kiln=OuterRef(OuterRef("pk")),
+            observed_on__gte=period.start,
+            observed_on__lt=period.end,
+            rate__isnull=False,
+        )
+        .order_by("-observed_on", "-pk")
+        .values("pk")[:1]
+    )
+    met = WageObservation.objects.filter(pk=Subquery(last), amount__gte=F("rate__amount"))
+    return Q(Exists(met))
+
+
+def advances_above() -> QuerySet[Advance]:
+    return Advance.objects.filter(above_limit=True)
+
+
+def six_month_marks() -> QuerySet[ChildLabourFinding]:
+    """Enrolled children, placed in a period by the day they reach six months
+    in school (`six_months_on`), with what the first check made on or after
+    that day says (`status_at_six_months`; none yet: not counted as attending)."""
+    first = AttendanceCheck.objects.filter(
+        finding=OuterRef("pk"), checked_on__gte=F("finding__enrolled_on") + SIX_MONTHS
+    ).order_by("checked_on", "pk")
+    return ChildLabourFinding.objects.filter(enrolled_on__isnull=False).annotate(
+        six_months_on=ExpressionWrapper(F("enrolled_on") + SIX_MONTHS, output_field=DateField()),
+        status_at_six_months=Subquery(first.values("status")[:1]),
+    )
+
+
+def attending_at_six_months(_period: Any) -> Q:
+    return Q(status_at_six_months__in=STILL_IN_SCHOOL)

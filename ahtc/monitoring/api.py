@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ahtc.api.params import choice_query
 from ahtc.monitoring.compute import breakdown, value
 from ahtc.monitoring.indicators import BY_CODE, CATALOGUE, DIMENSIONS, IndicatorDef
 from ahtc.monitoring.periods import PeriodError, PeriodKind, period_containing, period_parse
@@ -129,7 +130,7 @@ class IndicatorValues(APIView):
         period = self._period(params.get("period", ""))
         total = value(code, area, period)
         body: dict[str, Any] = {"indicator": _described(entry), "total": total.as_dict()}
-        by = params.get("by", "")
+        by = choice_query(params, "by", DIMENSIONS)
         if by:
             if by not in entry.disaggregations:
                 raise ValidationError({"by": f"{code} cannot be broken down by {by}"})

@@ -34,13 +34,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.geography.models import Area, AreaLevel
+from ahtc.monitoring import aggregates
 from ahtc.monitoring.indicators import (
     DIMENSIONS,
     IndicatorDef,
     Measure,
     indicator_def,
 )
-from ahtc.monitoring.periods import Period
+from ahtc.monitoring.periods import Period, PeriodKind
 from ahtc.monitoring.sources import (
     SOURCES,
     Durations,
@@ -61,6 +62,7 @@ class ValueStatus(models.TextChoices):
     UNAVAILABLE = "unavailable", _("not recorded at this level of the area tree")
     NO_POPULATION = "no_population", _("no population figure for this area")
     NO_DATA = "no_data", _("nothing to measure in this period")
+    SUPPRESSED = "suppressed", _("too few to show: small numbers could identify people")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class IndicatorValue:
     category: str = ""  # the breakdown's value; "" for the total
     status: str = ValueStatus.OK
     note: str = ""
+    below: int = 0  # suppressed: the threshold k it is below (suppression.py)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +85,8 @@ class IndicatorValue:
     @property
     def display(self) -> str:
         """The value as shown on screens and in reports (the same everywhere)."""
+        if self.status == ValueStatus.SUPPRESSED:
+            return gettext("fewer than %(k)d") % {"k": self.below}
         if self.value is None:
             return "–"
         measure = indicator_def(self.code).measure
@@ -160,7 +165,7 @@ def _path_field(rows: Rows, area: Area) -> str:
     return f"{rows.district}__path"
 
 
-def _is_datetime(model: type[models.Model], path: str) -> bool:
+def is_datetime(model: type[models.Model], path: str) -> bool:
     current: Any = model
     for part in path.split("__"):
         try:
@@ -175,7 +180,7 @@ def _is_datetime(model: type[models.Model], path: str) -> bool:
 
 
 def _period_q(rows: Rows, queryset: QuerySet[Any], period: Period) -> Q:
-    if _is_datetime(queryset.model, rows.when):
+    if is_datetime(queryset.model, rows.when):
         start, end = period.bounds()
     else:
         start, end = period.start, period.end  # type: ignore[assignment]
@@ -270,6 +275,19 @@ def _tallies(
         for key, count in _counts(hit_rows, field_name, multi).items():
             tallies[key].hits = count
     return tallies
+
+
+def _tally(
+    code: str, area: Area, period: Period, group: str, filters: dict[str, str]
+) -> dict[str, Tally]:
+    """The tallies of `code`: from the months stored by aggregates.py while
+    they are fresh (one breakdown at a time), else from the records."""
+    if filters or not aggregates.is_fresh(code):
+        return _tallies(SOURCES[code], area, period, group, filters)
+    return {
+        key: Tally(stored.count, stored.hits, stored.days or [])
+        for key, stored in aggregates.stored_tallies(code, area, period, group).items()
+    }
 
 
 def _plain_rows(source: Source) -> Rows:
@@ -378,13 +396,13 @@ def value(
         return refusal
     _exists, note = existence_note(area, period)
     if not wanted:
-        tally = _tallies(SOURCES[code], area, period, "", {}).get("", Tally())
+        tally = _tally(code, area, period, "", {}).get("", Tally())
         return _finish(defn, area, period, tally, "", note)
     dim, category = list(wanted.items())[-1]
     filters = {k: v for k, v in wanted.items() if k != dim}
     if any(DIMENSIONS[k].multi for k in filters):
         raise ValueError(gettext("Break down by the form of exploitation last."))
-    tallies = _tallies(SOURCES[code], area, period, f"dim:{dim}", filters)
+    tallies = _tally(code, area, period, f"dim:{dim}", filters)
     return _finish(defn, area, period, tallies.get(category, Tally()), category, note)
 
 
@@ -398,7 +416,7 @@ def breakdown(code: str, area: Area, period: Period, by: str) -> dict[str, Indic
     if refusal is not None:
         return dict.fromkeys(categories, refusal)
     _exists, note = existence_note(area, period)
-    tallies = _tallies(SOURCES[code], area, period, f"dim:{by}", {})
+    tallies = _tally(code, area, period, f"dim:{by}", {})
     keys = categories + sorted(k for k in tallies if k not in categories)
     return {k: _finish(defn, area, period, tallies.get(k, Tally()), k, note) for k in keys}
 
@@ -442,7 +460,7 @@ def by_area(
     if not parent_field:
         return [AreaValue(a, _blank(defn, a, period, ValueStatus.UNAVAILABLE)) for a in areas]
     exists = existence_note(area, period)[0]
-    tallies = _tallies(SOURCES[code], area, period, group, {}) if exists else {}
+    tallies = _tally(code, area, period, group, {}) if exists else {}
     return [AreaValue(a, _area_value(defn, a, period, tallies, bool(group))) for a in areas]
 
 
@@ -464,5 +482,19 @@ def _area_value(
 
 
 def series(code: str, area: Area, periods: Iterable[Period]) -> list[IndicatorValue]:
-    """The value in each period (a trend), one query per period."""
-    return [value(code, area, p) for p in periods]
+    """The value in each period (a trend): one query per period, or one for
+    all the months when they are read from the stored months."""
+    wanted = list(periods)
+    months = all(p.kind == PeriodKind.MONTH for p in wanted)
+    if not wanted or not months or not aggregates.is_fresh(code):
+        return [value(code, area, p) for p in wanted]
+    defn = indicator_def(code)
+    stored = aggregates.stored_months(code, area, min(wanted).start, max(wanted).end)
+    found = []
+    for period in wanted:
+        refusal = _refusal(defn, area, period)
+        part = stored.get(period.start, aggregates.Stored())
+        tally = Tally(part.count, part.hits, part.days or [])
+        note = existence_note(area, period)[1]
+        found.append(refusal or _finish(defn, area, period, tally, "", note))
+    return found

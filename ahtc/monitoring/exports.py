@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
-from ahtc.monitoring.compute import IndicatorTable
+from ahtc.monitoring.compute import IndicatorTable, IndicatorValue, ValueStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,14 +23,19 @@ def _cell(text: Any) -> Any:
     return text
 
 
+def _number(v: IndicatorValue) -> Any:
+    """The number, or the words a hidden small number shows on the screen."""
+    return v.display if v.status == ValueStatus.SUPPRESSED else v.value
+
+
 def table_rows(result: IndicatorTable) -> list[list[Any]]:
     header = [_("Indicator"), _("Code"), _("Total"), _("Numerator"), _("Denominator")]
     header += [label for _key, label in result.columns] + [_("Status")]
     rows: list[list[Any]] = [[str(h) for h in header]]
     for row in result.rows:
-        line: list[Any] = [str(row.indicator.name), row.indicator.code, row.total.value]
+        line: list[Any] = [str(row.indicator.name), row.indicator.code, _number(row.total)]
         line += [row.total.numerator, row.total.denominator]
-        line += [row.cells[k].value if k in row.cells else None for k, _label in result.columns]
+        line += [_number(row.cells[k]) if k in row.cells else None for k, _label in result.columns]
         rows.append([*line, row.total.status_text])
     return rows
 

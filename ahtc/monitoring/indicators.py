@@ -295,6 +295,33 @@ CATALOGUE: tuple[IndicatorDef, ...] = (
         _("Kiln and workshop workers whose EOBI registration came through in the period"),
         module="labour",
     ),
+    IndicatorDef(
+        "kilns_wage_compliant",
+        _("Kilns paying the notified wage"),
+        _("Kilns whose last wage seen in the period met the notified rate of its day"),
+        _("kilns whose wages were seen in the period against a notified rate"),
+        measure=Measure.PERCENT,
+        module="labour",
+    ),
+    IndicatorDef(
+        "advances_above_limit",
+        _("Advances above the legal limit"),
+        _("Advances (peshgi) given in the period that took a worker's debt above the legal limit"),
+        higher_is_better=False,
+        module="labour",
+    ),
+    IndicatorDef(
+        "children_attending_six_months",
+        _("Children still in school after six months"),
+        _(
+            "Children withdrawn from work who reached six months in school in the period "
+            "and whose first attendance check from then on says they attend"
+        ),
+        _("children withdrawn from work who reached six months in school in the period"),
+        measure=Measure.PERCENT,
+        disaggregations=("sex",),
+        module="labour",
+    ),
     # --- travel agencies (agencies) -----------------------------------------------------------
     IndicatorDef(
         "agencies_inspected",

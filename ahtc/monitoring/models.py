@@ -325,3 +325,51 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.step}"
+
+
+class MonthlyCount(models.Model):
+    """Pre-aggregated tallies of one indicator (aggregates.py): per month,
+    district (as filed, so splits keep their history), tehsil where recorded,
+    and one breakdown's category ("" dimension: the distinct total). Medians
+    keep one row per number of days (`days`), so they stay exact. Rebuilt
+    from the records by the scheduled job; the live computation is the
+    reference, used whenever the store is not fresh."""
+
+    indicator = models.CharField(max_length=60)
+    month = models.DateField()
+    district = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    tehsil = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    dimension = models.CharField(max_length=30, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    days = models.IntegerField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["indicator", "dimension", "month"], name="monitoring_monthly_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.month:%Y-%m} {self.district_id}"
+
+
+class AggregateState(models.Model):
+    """When the stored months of one indicator were last rebuilt: the store
+    is read only while `refreshed_at` is recent (aggregates.max_age)."""
+
+    indicator = models.CharField(max_length=60)
+    refreshed_at = models.DateTimeField()
+    full_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator"], name="monitoring_aggstate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} at {self.refreshed_at}"

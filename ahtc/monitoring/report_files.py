@@ -4,7 +4,7 @@ Both files are made from `reports.report_lines`, the same lines the report's
 page shows, and print each value's `display` (the PDF) or its number (the
 XLSX), so the three agree to the digit (tested by reading the files back).
 Urdu is set right to left by WeasyPrint (Pango and HarfBuzz shape the
-Arabic script) in the system's Noto Naskh Arabic font; numbers, codes and
+Arabic script) in the Urdu font shipped with AHTC; numbers, codes and
 dates are isolated left to right.
 
 Aggregates only: no record and no identity is in a report, so reading the

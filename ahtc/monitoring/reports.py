@@ -35,6 +35,7 @@ from ahtc.core.access import get_scoped_or_404
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area, AreaLevel
+from ahtc.monitoring.aggregates import live_only
 from ahtc.monitoring.committees import may_accept, may_review, may_run_committee
 from ahtc.monitoring.compute import IndicatorValue, existence_note, table
 from ahtc.monitoring.indicators import IndicatorDef, active_indicators, indicator_def
@@ -320,7 +321,8 @@ def report_submit(
         CommitteeReport.objects.select_for_update().select_related("district").get(pk=report.pk)
     )
     _locked_refusal(report)
-    lines = live_lines(report.district, period_parse(report.period))
+    with live_only():  # frozen from the records themselves, not the stored months
+        lines = live_lines(report.district, period_parse(report.period))
     problems = submission_problems(report, lines, today or timezone.localdate())
     if problems:
         raise MonitoringError(" ".join(problems))

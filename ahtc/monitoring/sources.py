@@ -31,7 +31,8 @@ from django.utils import timezone
 from ahtc.monitoring.periods import Period
 
 QueryFactory = Callable[[], QuerySet[Any]]
-PeriodQ = Callable[[Period], Q]
+# Conditions take the period (None when aggregates.py stores every month).
+PeriodQ = Callable[[Any], Q]
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,26 @@ def _eobi_enrolments() -> QuerySet[Any]:
     return SchemeEnrolment.objects.filter(scheme__code="eobi")
 
 
+def _labour() -> Any:
+    """The labour rules live in the labour app (`labour/indicators.py`), imported
+    when a value is computed, like the models above."""
+    from ahtc.labour import indicators
+
+    return indicators
+
+
+KILN_WAGES = Rows(
+    lambda: _labour().kilns(),
+    "wages__observed_on",
+    "district",
+    "tehsil",
+    also=lambda period: _labour().wage_against_a_rate(period),
+)
+SIX_MONTH_MARKS = Rows(
+    lambda: _labour().six_month_marks(), "six_months_on", "district", "tehsil", CHILD
+)
+
+
 SOURCES: dict[str, Source] = {
     "reports_received": TIP_ROWS,
     "reports_acknowledged_in_time": Rate(
@@ -371,6 +392,13 @@ SOURCES: dict[str, Source] = {
     "workers_eobi_registered": Rows(_eobi_enrolments, "registered_on", "worker__district"),
     "children_enrolled": Rows(
         _findings, "enrolled_on", "district", "tehsil", CHILD, _enrolled_after_withdrawal
+    ),
+    "kilns_wage_compliant": Rate(KILN_WAGES, lambda p: _labour().last_wage_met_the_rate(p)),
+    "advances_above_limit": Rows(
+        lambda: _labour().advances_above(), "given_on", "worker__district"
+    ),
+    "children_attending_six_months": Rate(
+        SIX_MONTH_MARKS, lambda p: _labour().attending_at_six_months(p)
     ),
 }
 

@@ -26,3 +26,22 @@ def _escalate(job: Job) -> int:
 @task(takes_context=True)
 def action_items_escalate_job(context: TaskContext) -> int:
     return run_job(context, _escalate)
+
+
+def _refresh(job: Job) -> int:
+    from ahtc.monitoring.aggregates import refresh
+
+    report_progress(0.1, _("Adding up the indicators month by month"))
+    done = refresh()
+    logger.info(
+        "monitoring aggregates refreshed: %d indicators, %d rows, full=%s",
+        done.indicators,
+        done.rows,
+        done.full,
+    )
+    return done.rows
+
+
+@task(takes_context=True)
+def monitoring_aggregates_refresh_job(context: TaskContext) -> int:
+    return run_job(context, _refresh)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("explore/", views.explore, name="explore"),
     path("map/", views.tile_map, name="map"),
     path("targets/", views.targets, name="targets"),
+    path("targets/set/", views.target_save, name="target_save"),
     path("rows/", views.rows, name="rows"),
     # District committees and their reports (issue 13).
     path("committee/", committees.committee, name="committee"),

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ahtc.accounts.decorators import staff_view
 from ahtc.accounts.roles import Perm
@@ -23,10 +25,19 @@ from ahtc.accounts.selectors import user_scope
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction, AuditOutcome
 from ahtc.geography.models import Area, AreaLevel
-from ahtc.monitoring import charts, tilemap
-from ahtc.monitoring.compute import AreaValue, IndicatorValue, by_area, series, table, value
+from ahtc.monitoring import charts, suppression, tilemap
+from ahtc.monitoring.aggregates import reads_aggregates
+from ahtc.monitoring.compute import (
+    AreaValue,
+    IndicatorTable,
+    IndicatorValue,
+    by_area,
+    series,
+    table,
+    value,
+)
 from ahtc.monitoring.exports import table_xlsx
-from ahtc.monitoring.forms import ExploreForm
+from ahtc.monitoring.forms import ExploreForm, TargetForm
 from ahtc.monitoring.indicators import BY_CODE, active_indicators, indicator_def
 from ahtc.monitoring.periods import (
     Period,
@@ -43,8 +54,12 @@ from ahtc.monitoring.selectors import (
     area_choices,
     home_area,
     may_open_rows,
+    may_set_targets,
     rows_refused,
+    target_areas,
 )
+from ahtc.monitoring.services import MonitoringError, target_set
+from ahtc.monitoring.suppression import Screen, screen_for
 from ahtc.onboarding.selectors import rollout_register
 
 KPIS = [
@@ -96,8 +111,11 @@ def _trend(code: str, area: Area, period: Period, today: dt.date) -> list[Indica
     return series(code, area, months_ending(last))
 
 
-def _kpi(code: str, area: Area, period: Period) -> dict[str, Any]:
-    now, before = value(code, area, period), value(code, area, period.previous())
+def _kpi(
+    code: str, area: Area, period: Period, screen: Screen, now: IndicatorValue | None = None
+) -> dict[str, Any]:
+    now = now or screen.value(value(code, area, period))
+    before = screen.value(value(code, area, period.previous()))
     change = None
     if now.value is not None and before.value is not None:
         change = round(now.value - before.value, 1)
@@ -111,11 +129,15 @@ def _links(area: Area, period: Period, code: str) -> str:
 
 
 @staff_view(Perm.VIEW_AGGREGATES)
+@reads_aggregates
 def dashboard(request: HttpRequest) -> HttpResponse:
     area, period, code = _area(request), _period(request), _indicator(request)
     today = timezone.localdate()
-    trend = _trend(code, area, period, today)
-    compared = by_area(code, area, period, _comparison_level(area))
+    screen = screen_for(request.user, area)
+    trend = screen.values(_trend(code, area, period, today))
+    total, compared = suppression.areas(
+        screen, value(code, area, period), by_area(code, area, period, _comparison_level(area))
+    )
     context = {
         "area": area,
         "period": period,
@@ -124,12 +146,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "areas": area_choices(request.user),
         "periods": recent_periods(PeriodKind.FISCAL_YEAR, today, 4)
         + recent_periods(PeriodKind.BIMONTH, today, 6),
-        "kpis": [_kpi(c, area, period) for c in KPIS],
+        "kpis": [_kpi(c, area, period, screen, total if c == code else None) for c in KPIS],
         "trend": trend,
         "trend_chart": charts.line_chart([(v.period, v.value, v.display) for v in trend]),
         "compared": compared,
         "compared_chart": _bars(compared),
-        "scorecard": scorecard(area, period, today),
+        "scorecard": suppression.lines(screen, scorecard(area, period, today)),
+        "suppress_k": screen.k,
         "rollout": []
         if area.level == AreaLevel.DISTRICT
         else rollout_register(request.user, today),
@@ -150,6 +173,7 @@ def _explore_defaults(request: HttpRequest) -> dict[str, str]:
 
 
 @staff_view(Perm.VIEW_AGGREGATES)
+@reads_aggregates
 def explore(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     data = request.GET if "indicator" in request.GET else _explore_defaults(request)
@@ -159,22 +183,27 @@ def explore(request: HttpRequest) -> HttpResponse:
         area = aggregate_area_for_user(user, form.cleaned_data["area"])
         period, code = form.cleaned_data["period"], form.cleaned_data["indicator"]
         by = form.cleaned_data["by"] or None
-        result = table([code], area, period, by)
+        screen = screen_for(user, area)
+        context["suppress_k"] = screen.k
+        result, compared = suppression.explorer(
+            screen,
+            table([code], area, period, by),
+            by_area(code, area, period, _comparison_level(area)),
+        )
         if request.GET.get("format") == "xlsx":
             if not user_scope(user).permits(Perm.EXPORT, area):
                 return _refuse_export(request, area)
             return table_xlsx(user=user, result=result)
-        row = result.rows[0]
-        context |= _explore_context(row, result, area, period, code)
+        context |= _explore_context(result, compared, area, period, code)
     return render(request, "monitoring/explore.html", context)
 
 
 def _explore_context(
-    row: Any, result: Any, area: Area, period: Period, code: str
+    result: IndicatorTable, compared: list[AreaValue], area: Area, period: Period, code: str
 ) -> dict[str, Any]:
+    row = result.rows[0]
     by_category = [(label, row.cells[key]) for key, label in result.columns]
     chart_items = [(label, v.value, v.display) for label, v in by_category]
-    compared = by_area(code, area, period, _comparison_level(area))
     if not chart_items:
         chart_items = [(v.area.name, v.value.value, v.value.display) for v in compared]
     return {
@@ -207,10 +236,16 @@ def _refuse_export(request: HttpRequest, area: Area) -> HttpResponse:
 
 
 @staff_view(Perm.VIEW_AGGREGATES)
+@reads_aggregates
 def tile_map(request: HttpRequest) -> HttpResponse:
     area, period, code = _area(request), _period(request), _indicator(request)
     level_area = area if area.level != AreaLevel.TEHSIL else area.parent or area
-    values = by_area(code, level_area, period, AreaLevel.DISTRICT)
+    screen = screen_for(request.user, level_area)
+    _total, values = suppression.areas(
+        screen,
+        value(code, level_area, period),
+        by_area(code, level_area, period, AreaLevel.DISTRICT),
+    )
     placed, rows = tilemap.tiles(values)
     context = {
         "area": area,
@@ -224,24 +259,90 @@ def tile_map(request: HttpRequest) -> HttpResponse:
         "columns": tilemap.COLUMNS,
         "legend": tilemap.band_limits(values),
         "values": values,
+        "suppress_k": screen.k,
         "query": _links(area, period, code),
     }
     return render(request, "monitoring/map.html", context)
 
 
 @staff_view(Perm.VIEW_AGGREGATES)
+@reads_aggregates
 def targets(request: HttpRequest) -> HttpResponse:
     area, period = _area(request), _period(request)
+    form = None
+    if may_set_targets(request.user, area):
+        initial = {"area": area.code, "period": period.code}
+        form = TargetForm(initial=initial, areas=target_areas(request.user))
+    return _targets_page(request, area, period, form)
+
+
+def _targets_page(
+    request: HttpRequest,
+    area: Area,
+    period: Period,
+    form: TargetForm | None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     today = timezone.localdate()
+    screen = screen_for(request.user, area)
     context = {
         "area": area,
         "period": period,
         "areas": area_choices(request.user),
-        "scorecard": scorecard(area, period, today),
+        "scorecard": suppression.lines(screen, scorecard(area, period, today)),
+        "suppress_k": screen.k,
         "league": league_table(area, period, today) if area.level != AreaLevel.TEHSIL else [],
         "query": _links(area, period, DEFAULT_INDICATOR),
+        "target_form": form,
+        "error": error,
     }
-    return render(request, "monitoring/targets.html", context)
+    return render(request, "monitoring/targets.html", context, status=status)
+
+
+@require_POST
+@staff_view(Perm.VIEW_AGGREGATES)
+@reads_aggregates
+def target_save(request: HttpRequest) -> HttpResponse:
+    """Set a target from the page; a refusal shows the page again with what was typed."""
+    user: Any = request.user
+    area = aggregate_area_for_user(user, request.POST.get("area", ""))  # 404 outside
+    try:
+        period = period_parse(request.POST.get("period", ""))
+    except PeriodError:
+        period = period_containing(timezone.localdate(), PeriodKind.FISCAL_YEAR)
+    if not may_set_targets(user, area):
+        form = TargetForm(request.POST, areas=[area])
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE,
+            outcome=AuditOutcome.REFUSED,
+            object_type="monitoring.target",
+            area_code=area.code,
+            reason="targets are set by a provincial monitor over the area",
+        )
+        why = _("Targets are set by the provincial monitor for this area. Nothing was saved.")
+        return _targets_page(request, area, period, form, why, status=403)
+    form = TargetForm(request.POST, areas=target_areas(user))
+    if not form.is_valid():
+        return _targets_page(request, area, period, form, status=400)
+    data = form.cleaned_data
+    try:
+        target_set(
+            indicator_code=data["indicator"],
+            area=area,
+            period=data["period"],
+            value=data["value"],
+            by=user,
+            baseline_value=data["baseline_value"],
+            baseline_date=data["baseline_date"],
+            baseline_period=data["baseline_period"],
+            note=data["note"],
+        )
+    except MonitoringError as exc:
+        return _targets_page(request, area, period, form, exc.message, status=400)
+    messages.success(request, _("Target saved."))
+    return redirect(f"{reverse('cell:monitoring:targets')}?{_links(area, period, '')}")
 
 
 @staff_view(Perm.VIEW_AGGREGATES)

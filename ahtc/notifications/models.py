@@ -28,6 +28,8 @@ class NotificationKind(models.TextChoices):
     SCHOOL_DROPOUTS = "school_dropouts", _("children withdrawn from work who left school")
     ACTION_ITEMS = "action_items", _("committee action items overdue")
     COMMITTEE_REPORTS = "committee_reports", _("committee reports to review")
+    # Issue 15: a watchlisted person appears in a new record (ahtc/intelligence).
+    WATCHLIST = "watchlist", _("watchlisted people seen in new records")
 
 
 class Notification(models.Model):

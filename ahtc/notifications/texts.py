@@ -68,6 +68,12 @@ SENTENCES: dict[str, Promise] = {
         "%(count)d committee reports wait for your review.",
         "count",
     ),
+    # Issue 15: the watchlist (ahtc/intelligence/watch.py).
+    NotificationKind.WATCHLIST: ngettext_lazy(
+        "A watchlisted person appears in %(count)d new record — open the alerts.",
+        "A watchlisted person appears in %(count)d new records — open the alerts.",
+        "count",
+    ),
 }
 
 SUBJECT = _("AHTC: work is waiting for you")

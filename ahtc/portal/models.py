@@ -193,6 +193,8 @@ class Tip(TimeStampedModel):
             models.Index(
                 fields=["district", "category", "created_at"], name="portal_tip_kind_near_idx"
             ),
+            # Monitoring: reports received in a period, province-wide (issue 13).
+            models.Index(fields=["created_at"], name="portal_tip_created_idx"),
         ]
 
     def __str__(self) -> str:

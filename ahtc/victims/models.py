@@ -124,6 +124,8 @@ class ProtectionRecord(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["number"], name="victims_record_unique_number")
         ]
+        # Monitoring: victims identified in a period (issue 13).
+        indexes = [models.Index(fields=["created_at"], name="victims_record_created_idx")]
 
     def __str__(self) -> str:
         return self.number
@@ -202,7 +204,8 @@ class SupportPlanItem(TimeStampedModel):
 
     record = models.ForeignKey(ProtectionRecord, on_delete=models.CASCADE, related_name="plan")
     service = models.CharField(_("type of support"), max_length=20, choices=ServiceType.choices)
-    objective = models.CharField(_("objective"), max_length=300)
+    # Blank for the items a needs assessment opens: the service says it all.
+    objective = models.CharField(_("objective"), max_length=300, blank=True)
     planned_end = models.DateField(_("planned end"))
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     status = models.CharField(
@@ -291,6 +294,8 @@ class Referral(TimeStampedModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["provider", "status"], name="victims_referral_provider"),
+            # Monitoring: referrals completed in a period (issue 13).
+            models.Index(fields=["delivered_on"], name="victims_referral_delivered"),
         ]
 
     def __str__(self) -> str:

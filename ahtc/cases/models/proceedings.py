@@ -208,3 +208,5 @@ class Verdict(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["party", "provision"], name="cases_verdict_unique")
         ]
+        # Monitoring: verdicts in a period (issue 13).
+        indexes = [models.Index(fields=["date"], name="cases_verdict_date_idx")]

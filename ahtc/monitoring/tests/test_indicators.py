@@ -133,7 +133,15 @@ def test_indicators_without_a_tehsil_are_unavailable_at_tehsil_level(story: Stor
 
 def test_table_puts_categories_in_columns(story: Story) -> None:
     result = table(["reports_received", "firs_registered"], area("PK620"), JULY, by="channel")
-    assert [c for c, _label in result.columns] == ["web", "helpline", "in_person"]
+    # Every channel is a column, the partner gateways' too, even when empty.
+    assert [c for c, _label in result.columns] == [
+        "web",
+        "helpline",
+        "in_person",
+        "sms",
+        "whatsapp",
+        "portal_other_province",
+    ]
     reports, firs = result.rows
     assert reports.total.value == 4
     assert reports.cells["web"].value == 3

@@ -43,13 +43,14 @@ def needs_assess(
             "service", flat=True
         )
     )
-    labels = dict(ServiceType.choices)
     due = (assessed_on or timezone.localdate()) + dt.timedelta(days=plan_within_days)
     items = [
         SupportPlanItem.objects.create(
             record=record,
             service=need,
-            objective=str(labels[need]),
+            # No text of its own: the page names the service in the reader's
+            # language (a stored label stayed in the language of the moment).
+            objective="",
             planned_end=due,
             added_by=by,
         )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ahtc.accounts.models import Organisation, User
 from ahtc.cases import services as case_services
@@ -357,6 +357,26 @@ class TestRecordPages:
         item.refresh_from_db()
         assert item.status == PlanStatus.DONE
         assert item.actual_end == timezone.localdate()
+
+    def test_plan_items_from_needs_name_the_service_in_the_readers_language(
+        self, record: ProtectionRecord, officer_mbdin: User, login_as: LoginAs
+    ) -> None:
+        """Issue 18: an item opened by a needs assessment stored the service's
+        English label as its objective, so Urdu pages showed English."""
+        _assessment, (item,) = s.needs_assess(
+            record=record, by=officer_mbdin, needs=[ServiceType.LEGAL]
+        )
+        assert item.objective == ""
+        client = login_as(officer_mbdin)
+        client.cookies["ahtc_lang"] = "ur"
+        page = client.get(record_url(record)).content.decode()
+        with translation.override("en"):
+            english = str(dict(ServiceType.choices)[ServiceType.LEGAL])
+        with translation.override("ur"):
+            urdu = str(dict(ServiceType.choices)[ServiceType.LEGAL])
+        assert urdu != english
+        assert f"<strong>{urdu}</strong></p>" in page
+        assert english not in page
 
     def test_edit_and_compensation(
         self, record: ProtectionRecord, officer_mbdin: User, login_as: LoginAs

@@ -2,6 +2,7 @@
 
     ahtc indicators list                                   the catalogue
     ahtc indicators sync                                   load catalogue changes
+    ahtc indicators refresh [--full]                       the screens' monthly tallies
     ahtc indicators compute CODE --area PK620 --period 2025B4 [--by sex]
     ahtc indicators target CODE --area PK620 --period FY2025-26 --value 40
                            [--baseline 25 --baseline-date 2025-06-30]
@@ -19,6 +20,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from ahtc.geography.models import Area
+from ahtc.monitoring.aggregates import refresh as refresh_tallies
 from ahtc.monitoring.compute import breakdown, value
 from ahtc.monitoring.indicators import CATALOGUE, DIMENSIONS, indicator_def
 from ahtc.monitoring.periods import PeriodError, period_parse
@@ -46,6 +48,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("list", help="the catalogue")
         sub.add_parser("sync", help="load the catalogue into the database")
+        refresh = sub.add_parser("refresh", help="rebuild the monthly tallies the screens read")
+        refresh.add_argument("--full", action="store_true", help="every month, not the recent")
         compute = sub.add_parser("compute", help="one value, or one per category")
         compute.add_argument("code")
         compute.add_argument("--area", required=True)
@@ -67,6 +71,10 @@ class Command(BaseCommand):
         elif action == "sync":
             report = indicators_sync()
             self.stdout.write(f"{report.created} created, {report.updated} updated")
+        elif action == "refresh":
+            done = refresh_tallies(full=options["full"])
+            kind = "every month" if done.full else "recent months"
+            self.stdout.write(f"{done.rows} monthly rows for {done.indicators} indicators ({kind})")
         elif action == "compute":
             self._compute(options)
         else:
