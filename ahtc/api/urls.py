@@ -7,10 +7,11 @@ from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from ahtc.agencies.api import AgencyVerify
+from ahtc.agencies.api import AgencyDetail, AgencyList, AgencyVerify
 from ahtc.api import views
 from ahtc.cases import api as cases
 from ahtc.monitoring import api as monitoring
+from ahtc.people.api import PersonSearch
 from ahtc.portal.api_intake import ReportIntake
 from ahtc.victims import api as victims
 
@@ -56,11 +57,14 @@ routes = [
         monitoring.IndicatorValues.as_view(),
         name="indicator_values",
     ),
+    path("agencies/", AgencyList.as_view(), name="agencies"),
     path("agencies/verify/", AgencyVerify.as_view(), name="agency_verify"),
+    path("agencies/<int:pk>/", AgencyDetail.as_view(), name="agency"),
     path("referrals/", victims.ReferralList.as_view(), name="referrals"),
     path("referrals/<int:pk>/answer/", victims.ReferralAnswer.as_view(), name="referral_answer"),
     path("referrals/<int:pk>/deliver/", victims.ReferralDeliver.as_view(), name="referral_deliver"),
     path("reports/", ReportIntake.as_view(), name="reports"),
+    path("people/search/", PersonSearch.as_view(), name="people_search"),
 ]
 
 
