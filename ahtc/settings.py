@@ -398,6 +398,8 @@ SPECTACULAR_SETTINGS = {
         "ClassificationEnum": "ahtc.cases.classification.words.Classification",
         "AgencyEnum": "ahtc.cases.classification.words.Agency",
         "DecidableClassificationEnum": "ahtc.cases.api.DECIDABLE",
+        "AgencyKindEnum": "ahtc.agencies.models.AgencyKind",
+        "AgencyStatusEnum": "ahtc.agencies.models.AgencyStatus",
     },
     # One body type per operation, so generated clients get working POSTs
     # (ahtc/api/tests/test_generated_client.py): read-only fields stay out
