@@ -9,8 +9,8 @@
 #   scripts/api_fuzz.sh                       the CI run
 #   FUZZ_EXAMPLES=50 scripts/api_fuzz.sh      more examples per operation
 #   FUZZ_PERSONAS="fia_liaison" FUZZ_GATEWAY= scripts/api_fuzz.sh   one persona, no gateway
-#   FUZZ_VAR_DIR=/tmp/x scripts/api_fuzz.sh   keep the database and the reports there
-#   FUZZ_VAR_DIR=/tmp/x FUZZ_REUSE=1 scripts/api_fuzz.sh   rerun on that database (no new demo)
+#   FUZZ_VAR_DIR=var/fuzz scripts/api_fuzz.sh   keep the database and the reports there
+#   FUZZ_VAR_DIR=var/fuzz FUZZ_REUSE=1 scripts/api_fuzz.sh   rerun on that database (no new demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,20 @@ from ahtc.core.models import TimeStampedModel
 from ahtc.geography.models import PoliceStation
 
 User = settings.AUTH_USER_MODEL
+
+
+def recorded_by_organisation() -> Any:
+    """The agency that recorded a proceedings row (FIA after a transfer);
+    empty: the cell. One field definition for FIRs, arrests, hearings and
+    verdicts."""
+    return models.ForeignKey(
+        Organisation,
+        verbose_name=_("recorded by organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
 
 class Fir(TimeStampedModel):
@@ -31,15 +47,7 @@ class Fir(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # The agency that recorded the row (FIA after a transfer); empty: the cell.
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("recorded by organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organisation = recorded_by_organisation()
     agency_station = models.CharField(_("agency police station"), max_length=200, blank=True)
     provisions = models.ManyToManyField(LegalProvision, verbose_name=_("sections"))
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -73,15 +81,7 @@ class Arrest(TimeStampedModel):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="arrests")
     date = models.DateField(_("date of arrest"))
     bail_granted = models.BooleanField(_("bail granted"), default=False)
-    # The agency that recorded the row (FIA after a transfer); empty: the cell.
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("recorded by organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organisation = recorded_by_organisation()
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -153,15 +153,7 @@ class Hearing(TimeStampedModel):
     date = models.DateField(_("date"))
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     outcome = models.CharField(_("what happened"), max_length=500, blank=True)
-    # The agency that recorded the row (FIA after a transfer); empty: the cell.
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("recorded by organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organisation = recorded_by_organisation()
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -192,15 +184,7 @@ class Verdict(TimeStampedModel):
     compensation_paid_pkr = models.PositiveBigIntegerField(
         _("compensation paid (PKR)"), null=True, blank=True
     )
-    # The agency that recorded the row (FIA after a transfer); empty: the cell.
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("recorded by organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organisation = recorded_by_organisation()
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
