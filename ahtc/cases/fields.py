@@ -30,4 +30,6 @@ class ProvisionsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
 
     def label_from_instance(self, obj: Any) -> str:
         mark = "" if obj.section_verified else " " + str(_("(section number not verified)"))
-        return f"{obj.label} — {obj.title}{mark}"
+        # A row without a section number already carries its title in the label.
+        label = f"{obj.label} — {obj.title}" if obj.section else obj.label
+        return f"{label}{mark}"

@@ -69,9 +69,16 @@ class LegalProvision(models.Model):
         from django.utils.translation import get_language
 
         if (get_language() or "").startswith("ur") and self.act_ur:
-            return f"دفعہ {self.section} {self.act_ur}" if self.section else self.act_ur
-        section = f" s.{self.section}" if self.section else ""
-        return f"{self.act}{section}"
+            if self.section:
+                return f"دفعہ {self.section} {self.act_ur}"
+            act = self.act_ur
+        elif self.section:
+            return f"{self.act} s.{self.section}"
+        else:
+            act = self.act
+        # No section number (not verified yet): the title tells two rows of
+        # one Act apart.
+        return f"{act} — {self.title}" if self.title else act
 
     @property
     def is_offence(self) -> bool:

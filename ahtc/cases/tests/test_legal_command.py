@@ -45,3 +45,21 @@ def test_bad_file_saves_nothing(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="no such file"):
         call_command("legal", "import", str(tmp_path / "missing.csv"))
     assert LegalProvision.objects.count() == before
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_every_section_in_force_has_a_label_of_its_own(language: str) -> None:
+    """Two rows of one Act without a verified section number (e.g. the Brick
+    Kilns Act 2016) used to show the same label: the title now tells them apart."""
+    from datetime import date
+
+    from django.utils import translation
+
+    rows = LegalProvision.objects.filter(valid_from__lte=date(2026, 1, 1)).exclude(
+        valid_to__lt=date(2026, 1, 1)
+    )
+    with translation.override(language):
+        labels = [row.label for row in rows]
+    assert len(labels) > 20
+    repeated = {label for label in labels if labels.count(label) > 1}
+    assert not repeated
