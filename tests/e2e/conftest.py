@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,14 +74,50 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+# The demo built once per test process, as a copy of the whole SQLite
+# database and the builder's context (see `demo`).
+_DEMO_SNAPSHOT: dict[str, Any] = {}
+
+
+def _sqlite_connection() -> sqlite3.Connection | None:
+    """The raw connection of the test database, when it is SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    connection.ensure_connection()
+    raw = connection.connection
+    return raw if isinstance(raw, sqlite3.Connection) else None
+
+
 @pytest.fixture
 def demo(transactional_db: None) -> object:
+    """The demo data, fresh for every test.
+
+    Building the demo goes through every service and takes seconds; on SQLite
+    (the browser suite's database) it is built once per test process and
+    copied back before each later test with SQLite's online backup, which
+    restores the very same rows, ids and cache entries the build left. The
+    files the build stored stay where it put them. On another database it
+    is built for every test.
+    """
     from ahtc.demo.build import demo_build
     from ahtc.portal.forms import area_caches_clear
 
     # Each transactional test recreates the areas with new ids.
     area_caches_clear()
-    return demo_build()
+    raw = _sqlite_connection()
+    if raw is None:
+        return demo_build()
+    if not _DEMO_SNAPSHOT:
+        context = demo_build()
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        raw.backup(copy)
+        _DEMO_SNAPSHOT.update(database=copy, context=context)
+        return context
+    _DEMO_SNAPSHOT["database"].backup(raw)
+    area_caches_clear()
+    return _DEMO_SNAPSHOT["context"]
 
 
 @pytest.fixture
