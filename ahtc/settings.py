@@ -180,6 +180,12 @@ DATABASES = {
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the pages' queries take milliseconds, and PostgreSQL
+    # compiled some (an OR over EXISTS looks costly to its planner) for 130 ms
+    # more at province scale (docs/benchmarks.md, issue 19).
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while a write is in progress.
     DATABASES["default"]["OPTIONS"] = {

@@ -129,7 +129,9 @@ def fill(reports: int, *, seed: int = 19) -> float:
         for tip, found in zip(tips, values, strict=True):
             for kind, value in found:
                 key = hashes.setdefault((kind, value), _hash(kind, value))
-                rows.append(TipIndicator(tip=tip, kind=kind, value_hash=key))
+                rows.append(
+                    TipIndicator(tip=tip, kind=kind, value_hash=key, district_id=tip.district_id)
+                )
         TipIndicator.objects.bulk_create(rows)
     return time.monotonic() - started
 
@@ -199,7 +201,7 @@ def main() -> int:
             .order_by("-created_at")[: args.probes]
         )
         old = measure("old", lambda t: old_possible_duplicates(t, within), probes)
-        new = measure("new", lambda t: possible_duplicates(t, within), probes)
+        new = measure("new", lambda t: possible_duplicates(t, user), probes)
         for row in (old, new):
             print(
                 f"{row['name']:>4}: p50 {row['p50']:7.2f} ms  p95 {row['p95']:7.2f} ms  "

@@ -105,7 +105,7 @@ def pages(username: str) -> Iterator[tuple[str, str]]:
     yield "overview", reverse("cell:home")
     yield "intake queue", reverse("cell:intake")
     yield "case list (mine)", reverse("cell:cases")
-    yield "case list (all)", reverse("cell:cases") + "?scope=all"
+    yield "case list (all)", reverse("cell:cases") + "?view=district"
     yield "due and overdue", reverse("cell:cases_due")
     yield "victims list", reverse("cell:victims")
     yield "referrals inbox", reverse("cell:referrals")
@@ -187,7 +187,12 @@ def main() -> None:
     parser.add_argument("--label", default="run")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--personas", help="comma-separated usernames (default: all five)")
+    parser.add_argument("--pages", help="comma-separated page names (default: every page)")
+    parser.add_argument("--no-exports", action="store_true", help="skip the export files")
     args = parser.parse_args()
+    personas = args.personas.split(",") if args.personas else PERSONAS
+    wanted = set(args.pages.split(",")) if args.pages else None
 
     import django
 
@@ -205,16 +210,20 @@ def main() -> None:
     anonymous = Client()
     baseline = measure(args.label, "-", "baseline /healthz", lambda: anonymous.get("/healthz"), 50)
     rows = [baseline]
-    for persona in PERSONAS:
+    for persona in personas:
         client = _client(persona)
         for name, url in pages(persona):
+            if wanted is not None and name not in wanted:
+                continue
             rows.append(
                 measure(args.label, persona, name, lambda u=url, c=client: c.get(u), args.repeat)
             )
     api = _api_client("officer_mbdin")
     for name, url in API:
-        rows.append(measure(args.label, "officer_mbdin", name, lambda u=url: api.get(u), 10))
-    rows.extend(exports(args.label, args.repeat))
+        if wanted is None or name in wanted:
+            rows.append(measure(args.label, "officer_mbdin", name, lambda u=url: api.get(u), 10))
+    if not args.no_exports:
+        rows.extend(exports(args.label, args.repeat))
     for row in rows:
         row.ratio = row.p95_ms / max(baseline.p95_ms, 0.001)
 

@@ -40,6 +40,12 @@ class Perm(models.TextChoices):
         _("export lists with victims' names (with a reason; audited)"),
     )
     PROSECUTE = "prosecute", _("check challans and record hearings and verdicts of shared cases")
+    # Targets for indicators (monitoring/selectors.py: may_set_targets): the
+    # province's plan, and the district vigilance committee's for its district.
+    SET_TARGETS = "set_targets", _("set targets for indicators")
+    # Filling survey forms in the field (surveys/collect.py); sensitive
+    # instruments also need the role that reads their rows (surveys/selectors.py).
+    COLLECT_SURVEYS = "collect_surveys", _("fill in field survey forms in their district")
 
 
 class Role(models.TextChoices):
@@ -81,6 +87,7 @@ ROLES: dict[Role, RoleSpec] = {
                 Perm.CONSENT_OVERRIDE,
                 Perm.EXPORT_IDENTITY,
                 Perm.PUBLISH_CONTENT,
+                Perm.COLLECT_SURVEYS,
             }
         ),
         frozenset({_D, _V}),
@@ -97,6 +104,7 @@ ROLES: dict[Role, RoleSpec] = {
                 Perm.VIEW_AGGREGATES,
                 Perm.EXPORT,
                 Perm.PUBLISH_CONTENT,
+                Perm.COLLECT_SURVEYS,
             }
         ),
         frozenset({_D}),
@@ -122,11 +130,11 @@ ROLES: dict[Role, RoleSpec] = {
         frozenset({_D, _V}),
     ),
     Role.COMMITTEE_MEMBER: RoleSpec(
-        frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_AGGREGATES}),
+        frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_AGGREGATES, Perm.SET_TARGETS}),
         frozenset({_D}),
     ),
     Role.PROVINCIAL_MONITOR: RoleSpec(
-        frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_AGGREGATES, Perm.EXPORT}),
+        frozenset({_W, Perm.VIEW_AREA, Perm.VIEW_AGGREGATES, Perm.EXPORT, Perm.SET_TARGETS}),
         frozenset({_P, _V}),
     ),
     Role.ADMINISTRATOR: RoleSpec(

@@ -171,6 +171,20 @@ class InspectionForm(forms.Form):
     )
 
 
+class PhotoFindingForm(forms.Form):
+    finding = forms.CharField(
+        label=_("Finding"),
+        max_length=300,
+        help_text=_("What the photograph shows, e.g. no licence on the wall."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    photo = forms.FileField(
+        label=_("Photograph"),
+        help_text=_("JPEG, PNG or WebP up to 8 MB. Location and camera data are removed."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
 class NoticeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Notice"), choices=NoticeKind.choices)
     served_on = forms.DateField(label=_("Served on"), widget=DATE)
@@ -199,6 +213,34 @@ class LinkPartyForm(forms.Form):
     staff = forms.TypedChoiceField(
         label=_("Member of staff (if known)"), coerce=int, required=False, choices=()
     )
+
+
+class AgencyChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name_en} ({obj.district.name})"
+
+
+class RecruiterForm(forms.Form):
+    """The agency that recruited a victim, and the member of its staff if known.
+    Staff are shown by pseudonym and role (names are identities)."""
+
+    agency = AgencyChoice(
+        label=_("Agency that recruited the victim"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("none from the registry / not known"),
+    )
+    staff = forms.TypedChoiceField(
+        label=_("Member of its staff (if known)"), coerce=int, required=False, choices=()
+    )
+
+    def __init__(self, *args: Any, agencies: Any, staff: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["staff"].choices = [("", _("not known"))] + [  # type: ignore[attr-defined]
+            (row.pk, f"P-{row.person_id} ({row.get_role_display()}) — {row.agency.name_en}")
+            for row in staff
+        ]
 
 
 class LinkReportForm(forms.Form):

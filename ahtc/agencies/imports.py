@@ -17,16 +17,18 @@ import datetime as dt
 import io
 import logging
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as noop
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from ahtc.accounts.models import User
 from ahtc.accounts.roles import Perm
-from ahtc.accounts.selectors import user_scope
+from ahtc.accounts.selectors import user_may_authenticate, user_scope
 from ahtc.agencies import services as s
 from ahtc.agencies.links import broker_parties_link
 from ahtc.agencies.models import (
@@ -41,11 +43,17 @@ from ahtc.agencies.names import name_key
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction
 from ahtc.geography.models import Area, AreaLevel
+from ahtc.jobs.files import ExportFile
+from ahtc.jobs.models import Job, JobKind
+from ahtc.jobs.running import JobRefusedError, report_progress, run_job
+from ahtc.jobs.services import job_enqueue, job_file_save
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 PROGRESS_EVERY = 25
+WITHDRAWN = noop("Your permission was withdrawn.")
+UNREADABLE = noop("The file could not be read.")
 COLUMNS = (
     "name_en",
     "name_ur",
@@ -234,8 +242,12 @@ def import_row(*, district: Area, row: dict[str, str], by: User) -> Agency:
 # --- the job ------------------------------------------------------------------------------
 
 
-def import_start(*, district: Area, by: User, file_name: str, content: bytes) -> AgencyImport:
-    """Store the file and queue its import; the worker does the rest."""
+def import_start(
+    *, district: Area, by: User, file_name: str, content: bytes, queue: bool = True
+) -> AgencyImport:
+    """Store the file and queue its import as a job of the requester's (listed
+    in /cell/jobs/ with its progress); the worker does the rest. Without
+    `queue`, the caller runs it (the command: `import_run`)."""
     with transaction.atomic():
         job = AgencyImport.objects.create(
             district=district, requested_by=by, file_name=file_name[:200], content=content
@@ -247,13 +259,32 @@ def import_start(*, district: Area, by: User, file_name: str, content: bytes) ->
             area_code=district.code,
             reason="agency import queued",
         )
-        agency_import_job.enqueue(import_id=job.pk)
+        if not queue:
+            return job
+        queued = job_enqueue(
+            task=agency_import_job,
+            kind=JobKind.AGENCY_IMPORT,
+            requested_by=by,
+            kwargs={"import_id": job.pk},
+        )
+        _update(job, job_id=queued.pk)
+        job.job_id = queued.pk
     return job
 
 
-@task()
-def agency_import_job(import_id: int) -> int:
-    return import_run(import_id)
+def _job_body(job: Job, *, import_id: int) -> int:
+    created = import_run(import_id)
+    done = AgencyImport.objects.get(pk=import_id)
+    if done.status == ImportStatus.FAILED:
+        raise JobRefusedError(done.error or UNREADABLE)
+    if done.rejections:
+        job_file_save(job, rejection_report(done))
+    return created
+
+
+@task(takes_context=True)
+def agency_import_job(context: TaskContext, *, import_id: int) -> int:
+    return run_job(context, partial(_job_body, import_id=import_id))
 
 
 def _update(job: AgencyImport, **values: Any) -> None:
@@ -263,13 +294,14 @@ def _update(job: AgencyImport, **values: Any) -> None:
 def import_run(import_id: int) -> int:
     """Read the file and register its agencies; returns how many were created."""
     job = AgencyImport.objects.select_related("district", "requested_by").get(pk=import_id)
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return job.created  # a job run twice (requeued after a crash) reads nothing again
     user = job.requested_by
     if not user.is_active or not user_scope(user).permits(Perm.MANAGE_CASES, job.district):
-        _update(
-            job, status=ImportStatus.FAILED, error="Your permission was withdrawn.", content=b""
-        )
+        _update(job, status=ImportStatus.FAILED, error=WITHDRAWN, content=b"")
         return 0
     _update(job, status=ImportStatus.RUNNING)
+    report_progress(0.0, noop("Reading the file"))
     with translation.override("en"):
         try:
             rows = read_rows(job.file_name, bytes(job.content))
@@ -277,6 +309,7 @@ def import_run(import_id: int) -> int:
             _update(job, status=ImportStatus.FAILED, error=str(exc)[:300], content=b"")
             return 0
         created, rejections = _run_rows(job, rows, user)
+    report_progress(0.95, noop("Linking case parties to the new agencies"))
     linked = broker_parties_link(district=job.district, by=user)
     _update(
         job,
@@ -314,12 +347,51 @@ def _run_rows(job: AgencyImport, rows: list[dict[str, str]], user: User) -> tupl
             rejections.append(_rejection(number, row, exc.message, {}))
         if number % PROGRESS_EVERY == 0:
             _update(job, rows_done=number - 1)
+            report_progress(0.9 * (number - 1) / len(rows), noop("Registering the agencies"))
     return created, rejections
 
 
 def _rejection(number: int, row: dict[str, str], reason: str, params: Any) -> dict[str, Any]:
     name = row.get("name_en", "")[:200]
     return {"row": number, "name": name, "reason": reason, "params": params}
+
+
+def rejection_text(rejection: dict[str, Any]) -> str:
+    """A rejection's reason in the active language."""
+    reason, params = gettext(rejection["reason"]), rejection.get("params")
+    return reason % params if params else reason
+
+
+def rejection_report(job: AgencyImport) -> ExportFile:
+    """The rejected rows as CSV (row, name, why in English and in Urdu), for
+    the job's download. Names of agencies only: the file holds no person."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "name_en", "reason", "reason_ur"])
+    for r in job.rejections:
+        with translation.override("en"):
+            english = rejection_text(r)
+        with translation.override("ur"):
+            urdu = rejection_text(r)
+        writer.writerow([r["row"], r["name"], english, urdu])
+    return ExportFile(
+        content=out.getvalue().encode("utf-8-sig"),
+        filename=f"agency-import-{job.pk}-rejected-rows.csv",
+        content_type="text/csv; charset=utf-8",
+        object_type="agencies.agencyimport",
+        reason=f"agency import {job.pk}: report of {len(job.rejections)} rejected rows",
+    )
+
+
+def report_refusal(job: Job, user: Any) -> str:
+    """Checked again when the report is downloaded ("" when it may be had)."""
+    from ahtc.agencies.selectors import writes_agencies
+
+    if not user_may_authenticate(user):
+        return "user disabled"
+    if not writes_agencies(user):
+        return "may no longer import agencies"
+    return ""
 
 
 # --- export -------------------------------------------------------------------------------

@@ -23,12 +23,23 @@ from ahtc.agencies import forms as f
 from ahtc.agencies import imports
 from ahtc.agencies.models import AgencyImport, ImportStatus, Inspection, Notice
 from ahtc.agencies.risk import risk_reasons, with_risk
-from ahtc.agencies.selectors import agencies_for_user, reads_agencies, writes_agencies
+from ahtc.agencies.selectors import (
+    agencies_for_user,
+    due_for_reinspection,
+    enforced_for_user,
+    reads_agencies,
+    with_overdue_notices,
+    writes_agencies,
+)
 from ahtc.agencies.views import refused_page
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction, AuditOutcome
+from ahtc.jobs.models import Job
 
 INSPECTION_LIST = 100
+# The list's filters (?due=...), linked from the Overview's lines.
+DUE_NOTICES = "notices"
+DUE_REINSPECTION = "reinspection"
 
 
 @staff_view(Perm.VIEW_WORKSPACE)
@@ -40,8 +51,14 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         return refused_page(request, "no access to the agency registry")
     today = timezone.localdate()
     open_notices = Notice.objects.filter(complied_on__isnull=True)
+    due = request.GET.get("due", "")
+    chosen = enforced_for_user(user)
+    if due == DUE_NOTICES:
+        chosen = with_overdue_notices(chosen, today)
+    elif due == DUE_REINSPECTION:
+        chosen = due_for_reinspection(chosen, today)
     rows = (
-        with_risk(agencies_for_user(user).exclude(status="closed"), today)
+        with_risk(chosen, today)
         .select_related("district")
         .prefetch_related(
             Prefetch("notices", queryset=open_notices, to_attr="open_notices"),
@@ -64,7 +81,12 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             for n in agency.open_notices
             if n.overdue_on(today)
         ]
-    context = {"agencies": agencies, "today": today, "cap": INSPECTION_LIST}
+    context = {
+        "agencies": agencies,
+        "today": today,
+        "cap": INSPECTION_LIST,
+        "due": due if due in (DUE_NOTICES, DUE_REINSPECTION) else "",
+    }
     return render(request, "agencies/inspections.html", context)
 
 
@@ -118,8 +140,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {**r, "text": _(r["reason"]) % r["params"] if r.get("params") else _(r["reason"])}
         for r in job.rejections
     ]
+    queued = Job.objects.filter(pk=job.job_id).first() if job.job_id else None
     context = {
         "job": job,
+        "queued": queued,
+        "report": queued is not None and queued.file_available(),
         "rejections": rejections,
         "running": job.status in {ImportStatus.WAITING.value, ImportStatus.RUNNING.value},
         "error": _(job.error) if job.error else "",

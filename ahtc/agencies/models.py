@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ahtc.core.models import TimeStampedModel
+from ahtc.core.scan import original_sha256_field, scan_status_field
 from ahtc.geography.models import Area
 from ahtc.people.models import Person
 
@@ -266,6 +267,27 @@ class Inspection(TimeStampedModel):
         return [str(fields[item].verbose_name) for item in CHECKLIST if not getattr(self, item)]
 
 
+class InspectionPhoto(models.Model):
+    """A finding of an inspection with its photograph: re-encoded (no EXIF or
+    GPS) and sealed in storage like victims' photographs (portal/files.py)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    finding = models.CharField(_("finding"), max_length=300)
+    stored_name = models.CharField(max_length=64, editable=False)
+    original_sha256 = original_sha256_field()
+    scan_status = scan_status_field()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["inspection", "pk"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of inspection {self.inspection_id}"
+
+
 class NoticeKind(models.TextChoices):
     REGISTER_OR_STOP = "register_or_stop", _("register or stop business")
     DISPLAY_RULES = "display_rules", _("display the licence, employee list and advisories")
@@ -292,6 +314,8 @@ class Notice(TimeStampedModel):
     served_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the district's officers were told the deadline passed (tasks.py).
+    overdue_notified = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-served_on", "-pk"]
@@ -366,6 +390,33 @@ class AgencyReport(models.Model):
         return f"report {self.tip_id} about agency {self.agency_id}"
 
 
+class AgencyRecruit(models.Model):
+    """A victim's recruiter chosen from the registry: the agency (and the
+    member of its staff) that recruited the person of a protection record.
+    Kept here, like AgencyParty, so the victims models stay as they are."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="recruits")
+    record = models.OneToOneField(
+        "victims.ProtectionRecord", on_delete=models.CASCADE, related_name="recruiter_link"
+    )
+    staff = models.ForeignKey(
+        AgencyPerson,
+        verbose_name=_("member of staff"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    method = models.CharField(max_length=20, choices=LinkMethod.choices)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"record {self.record_id} recruited by agency {self.agency_id}"
+
+
 # --- imports -----------------------------------------------------------------------------
 
 
@@ -394,6 +445,8 @@ class AgencyImport(TimeStampedModel):
     created = models.PositiveIntegerField(default=0)
     rejections = models.JSONField(default=list)
     error = models.CharField(max_length=300, blank=True)
+    # The background job (jobs.Job) that reads the file: listed in /cell/jobs/.
+    job_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

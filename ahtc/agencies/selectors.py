@@ -14,15 +14,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from ahtc.accounts.models import OrganisationKind
 from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import user_scope
-from ahtc.agencies.models import Agency
+from ahtc.agencies.models import Agency, AgencyStatus, Inspection, Notice
 from ahtc.core.access import get_scoped_or_404
 
 
@@ -78,3 +79,36 @@ def agency_access(user: Any, agency: Agency) -> AgencyAccess:
         identity=scope.permits(Perm.VIEW_IDENTITY, agency.district),
         export=scope.permits(Perm.EXPORT, agency.district),
     )
+
+
+# --- enforcement: what is due (the inspection list's filters and the Overview) ---------
+
+
+def enforced_for_user(user: Any) -> QuerySet[Agency]:
+    """The agencies of the inspection list: readable and not closed."""
+    return agencies_for_user(user).exclude(status=AgencyStatus.CLOSED)
+
+
+def overdue_notices_q(today: dt.date) -> Q:
+    """A notice past its deadline with no compliance recorded (Notice.overdue_on)."""
+    return Q(complied_on__isnull=True, deadline__lt=today)
+
+
+def overdue_notices_for_user(user: Any, today: dt.date) -> QuerySet[Notice]:
+    return Notice.objects.filter(overdue_notices_q(today), agency__in=enforced_for_user(user))
+
+
+def with_overdue_notices(agencies: QuerySet[Agency], today: dt.date) -> QuerySet[Agency]:
+    overdue = Notice.objects.filter(overdue_notices_q(today), agency=OuterRef("pk"))
+    return agencies.filter(Exists(overdue))
+
+
+def due_for_reinspection(agencies: QuerySet[Agency], today: dt.date) -> QuerySet[Agency]:
+    """Agencies whose latest inspection set a re-inspection day that has come
+    (the inspection list's "re-inspection due")."""
+    latest = (
+        Inspection.objects.filter(agency=OuterRef("pk"))
+        .order_by("-on", "-pk")
+        .values("reinspect_on")[:1]
+    )
+    return agencies.annotate(reinspect_day=Subquery(latest)).filter(reinspect_day__lte=today)

@@ -25,6 +25,7 @@ from ahtc.agencies import forms as f
 from ahtc.agencies import services as s
 from ahtc.agencies.models import Agency, AgencyPerson, Inspection, Notice
 from ahtc.agencies.names import licence_key, name_key
+from ahtc.agencies.recruit_views import recruited
 from ahtc.agencies.risk import risk_reasons, with_risk
 from ahtc.agencies.selectors import (
     agencies_for_user,
@@ -200,7 +201,10 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scored = with_risk(Agency.objects.filter(pk=agency.pk), timezone.localdate()).get()
     agency = (
         Agency.objects.select_related("district", "tehsil")
-        .prefetch_related(Prefetch("inspections", queryset=Inspection.objects.order_by("-on")))
+        .prefetch_related(
+            Prefetch("inspections", queryset=Inspection.objects.order_by("-on")),
+            "inspections__photos",
+        )
         .get(pk=agency.pk)
     )
     context = {
@@ -213,6 +217,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": agency.status_changes.select_related("by"),
         "cases": _cases(user, agency),
         "reports": _reports(user, agency),
+        "recruited": recruited(user, agency),
         "today": timezone.localdate(),
     }
     return render(request, "agencies/detail.html", context)

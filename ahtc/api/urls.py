@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from ahtc.agencies.api import AgencyDetail, AgencyList, AgencyVerify
-from ahtc.api import views
+from ahtc.api import surveys, views
 from ahtc.cases import api as cases
 from ahtc.monitoring import api as monitoring
 from ahtc.people.api import PersonSearch
@@ -65,6 +65,9 @@ routes = [
     path("referrals/<int:pk>/deliver/", victims.ReferralDeliver.as_view(), name="referral_deliver"),
     path("reports/", ReportIntake.as_view(), name="reports"),
     path("people/search/", PersonSearch.as_view(), name="people_search"),
+    path("surveys/", surveys.SurveyList.as_view(), name="surveys"),
+    path("surveys/<str:form_id>/", surveys.SurveyDetail.as_view(), name="survey"),
+    path("surveys/<str:form_id>/results/", surveys.SurveyResults.as_view(), name="survey_results"),
 ]
 
 

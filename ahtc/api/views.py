@@ -28,7 +28,12 @@ class ApiRoot(APIView):
             "api:organisations",
             "api:cases",
             "api:legal_provisions",
+            "api:indicators",
+            "api:agencies",
             "api:referrals",
+            "api:reports",
+            "api:people_search",
+            "api:surveys",
         ]
         return Response({name.split(":")[1]: reverse(name, request=request) for name in names})
 

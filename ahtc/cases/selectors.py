@@ -270,16 +270,13 @@ def filtered_cases(user: Any, form: CaseFilter) -> QuerySet[Case]:
     rows = cases_for_user(user)
     data = form.cleaned_data if form.is_valid() else {}
     view = data.get("view") or "mine"
+    # EXISTS, not joins to tasks and shares: a join repeats a case once per
+    # task, which needed DISTINCT over every column of every case in scope for
+    # the page and its count (issue 19); no filter here joins, so none does.
     if view == "mine":
-        rows = rows.filter(
-            Q(lead_officer=user)
-            | Q(opened_by=user)
-            | Q(tasks__assignee=user, tasks__done_at__isnull=True)
-        )
+        rows = rows.filter(Q(lead_officer=user) | Q(opened_by=user) | Q(_open_task_for(user)))
     elif view == "shared" and user.organisation_id:
-        rows = rows.filter(
-            shares__organisation_id=user.organisation_id, shares__revoked_at__isnull=True
-        )
+        rows = rows.filter(_active_share(user.organisation_id))
     if data.get("q"):
         rows = rows.filter(reference__icontains=data["q"].strip())
     for name in ("status", "classification", "agency", "origin", "year"):
@@ -296,8 +293,7 @@ def filtered_cases(user: Any, form: CaseFilter) -> QuerySet[Case]:
             )
         )
     return (
-        rows.distinct()
-        .select_related("district", "lead_officer")
+        rows.select_related("district", "lead_officer")
         .annotate(
             overdue_tasks=Coalesce(
                 Subquery(

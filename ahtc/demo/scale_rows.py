@@ -366,7 +366,10 @@ def reports(run: ScaleRun, tips: list[TipSpec], audit: AuditWriter) -> None:
         for spec, row in zip(batch, rows, strict=True):
             spec.pk = row.pk
             found = sorted(indicators_from(f"{row.involved}\n{row.contact}"))
-            indicators += [TipIndicator(tip=row, kind=k, value_hash=v) for k, v in found]
+            indicators += [
+                TipIndicator(tip=row, kind=k, value_hash=v, district_id=row.district_id)
+                for k, v in found
+            ]
             _audit_tip(audit, run.districts[spec.district], row)
         TipIndicator.objects.bulk_create(indicators)
         run.counts["reports"] += len(rows)

@@ -14,6 +14,7 @@ demo shows a child becoming a child-labour finding on approval.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
@@ -176,6 +177,7 @@ def _agencies(ctx: DemoContext) -> list[dict[str, Any]]:
                 "licence_displayed": yes_no if ctx.rng.random() < 0.7 else "no",
                 "staff_list_displayed": "no",
                 "advisory_displayed": "no",
+                "fee_schedule_displayed": yes_no,
                 "receipts_issued": ctx.rng.choice(["yes", "no"]),
                 "false_promises": "no" if ok else ctx.rng.choice(["yes", "no"]),
                 "action": "advice" if ok else "notice",
@@ -203,6 +205,75 @@ def _community(ctx: DemoContext) -> list[dict[str, Any]]:
     ]
 
 
+def _registry_kilns(rows: list[dict[str, Any]], district: Area) -> list[dict[str, Any]]:
+    """The surveyed kilns are the registry's first 44 (demo/labour_registry.py):
+    each row names its kiln by reference, in the kiln's tehsil, so approval
+    records the visit on the kiln (surveys/findings_kiln.py)."""
+    from ahtc.labour.models import BrickKiln
+
+    kilns = BrickKiln.objects.filter(district=district).select_related("tehsil")
+    for row, kiln in zip(rows, kilns.order_by("reference")[: len(rows)], strict=False):
+        row["kiln_name"] = kiln.reference
+        row["tehsil"] = kiln.tehsil.name_en if kiln.tehsil else row["tehsil"]
+    return rows
+
+
+def _registry_agencies(rows: list[dict[str, Any]], district: Area) -> list[dict[str, Any]]:
+    """The 119 registered and 29 unregistered agencies inspected are the
+    registry's (demo/agencies.py), by exact name in their tehsil."""
+    from ahtc.agencies.models import Agency
+
+    agencies = Agency.objects.filter(district=district, status_changes__from_status="")
+    first = {
+        "yes": list(agencies.filter(status_changes__to_status="licensed").order_by("pk")),
+        "no": list(agencies.filter(status_changes__to_status="unregistered").order_by("pk")),
+    }
+    for row in rows:
+        if first[row["registered"]]:
+            agency = first[row["registered"]].pop(0)
+            row["agency_name"] = agency.name_en
+            row["tehsil"] = agency.tehsil.name_en if agency.tehsil else row["tehsil"]
+    return rows
+
+
+def _flow(district: Area, head: Any) -> None:
+    """The approved kiln surveys and agency inspections flow into the registries
+    (those whose kiln or agency the registry holds: built alone, without the
+    labour and agencies demo, nothing matches and nothing flows)."""
+    from ahtc.surveys.findings import findings_apply
+    from ahtc.surveys.services import SurveyError
+
+    rows = Submission.objects.filter(
+        district=district,
+        status=ReviewStatus.APPROVED,
+        instrument__form_id__in=("ahtc_brick_kiln", "ahtc_agency_inspection"),
+    ).select_related("instrument", "district", "tehsil")
+    for submission in rows.order_by("pk"):
+        with contextlib.suppress(SurveyError):
+            findings_apply(submission=submission, by=head)
+
+
+def _kiln_waiting() -> list[dict[str, Any]]:
+    """A kiln survey whose kiln the registry does not know: the reviewer
+    chooses the kiln or creates it before approving."""
+    return [
+        {
+            "_uuid": "demo-kiln-review-1",
+            "meta/instanceID": "uuid:demo-kiln-review-1",
+            "visit_date": "2025-09-10",
+            "tehsil": "Phalia",
+            "kiln_name": "New Canal kiln (synthetic)",
+            "families": 14,
+            "notified_rate": 1658,
+            "wage_paid": 1400,
+            "written_contract": "no",
+            "eobi": "no",
+            "children_working": 0,
+            "movement_restricted": "no",
+        }
+    ]
+
+
 def _bring_in(form_id: str, rows: list[dict[str, Any]], district: Area) -> None:
     batch_import_now(
         instrument=Instrument.objects.get(form_id=form_id),
@@ -225,10 +296,10 @@ def build_surveys(ctx: DemoContext) -> None:
             defaults={"size": size, "source_note": note},
         )
     for form_id, rows in (
-        ("ahtc_brick_kiln", _kilns(ctx)),
+        ("ahtc_brick_kiln", _registry_kilns(_kilns(ctx), district)),
         ("ahtc_returned_migrant", _migrants(ctx)),
         ("ahtc_workshop_children", _workshops(ctx)),
-        ("ahtc_agency_inspection", _agencies(ctx)),
+        ("ahtc_agency_inspection", _registry_agencies(_agencies(ctx), district)),
         ("ahtc_transgender_community", _community(ctx)),
     ):
         _bring_in(form_id, rows, district)
@@ -244,3 +315,5 @@ def build_surveys(ctx: DemoContext) -> None:
         reason=f"demo: {approved} survey submissions approved",
     )
     _bring_in("ahtc_workshop_children", _children_waiting(ctx), district)
+    _flow(district, head)
+    _bring_in("ahtc_brick_kiln", _kiln_waiting(), district)

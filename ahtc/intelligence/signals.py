@@ -3,7 +3,9 @@
 Signals, as the victims app's re-trafficking alerts do (victims/signals.py),
 so the services that write case parties, agency staff, protection records
 and citizen reports need no change: each receiver is one call into
-intelligence.watch, inside the writer's transaction.
+intelligence.watch, inside the writer's transaction. A new link between
+person records, or a new phone or full CNIC on one, may relate a watched
+person to records that already exist: those alert too.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from django.dispatch import receiver
 from ahtc.agencies.models import AgencyPerson
 from ahtc.cases.models import Party
 from ahtc.intelligence.models import AlertSource
-from ahtc.intelligence.watch import watch_person_seen, watch_report_seen
+from ahtc.intelligence.watch import watch_identity_grew, watch_person_seen, watch_report_seen
+from ahtc.people.models import Identifier, IdentifierKind, PersonLink
 from ahtc.portal.duplicates import indicators_recorded
 from ahtc.portal.models import Tip
 from ahtc.victims.models import ProtectionRecord
@@ -62,3 +65,20 @@ def watch_victim(sender: Any, instance: ProtectionRecord, created: bool, **kwarg
 @receiver(indicators_recorded, dispatch_uid="intelligence_watch_report")
 def watch_report(sender: Any, tip: Tip, hashes: set[str], **kwargs: Any) -> None:
     watch_report_seen(tip_id=tip.pk, hashes=hashes, district=tip.district)
+
+
+@receiver(post_save, sender=PersonLink, dispatch_uid="intelligence_watch_link")
+def watch_link(sender: Any, instance: PersonLink, created: bool, **kwargs: Any) -> None:
+    if _new(created, kwargs) and instance.undone_at is None:
+        watch_identity_grew(
+            person_ids={instance.person_a_id, instance.person_b_id}, link_id=instance.pk
+        )
+
+
+@receiver(post_save, sender=Identifier, dispatch_uid="intelligence_watch_identifier")
+def watch_identifier(sender: Any, instance: Identifier, created: bool, **kwargs: Any) -> None:
+    strong = instance.kind == IdentifierKind.PHONE or (
+        instance.kind == IdentifierKind.CNIC and not instance.partial
+    )
+    if _new(created, kwargs) and strong:
+        watch_identity_grew(person_ids={instance.person_id}, identifier_id=instance.pk)

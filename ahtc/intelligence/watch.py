@@ -50,14 +50,20 @@ def _strong_identifiers() -> Q:
     return Q(kind=IdentifierKind.PHONE) | Q(kind=IdentifierKind.CNIC, partial=False)
 
 
-def related_people(person_ids: set[int]) -> dict[int, str]:
+def related_people(
+    person_ids: set[int], *, ignore_link: int | None = None, ignore_identifier: int | None = None
+) -> dict[int, str]:
     """People who are these (same identity) or share a full CNIC or a phone
-    with them, by keyed hash, and how each was found."""
-    found = dict.fromkeys(identities_of(person_ids), "identity")
-    own = Identifier.objects.filter(_strong_identifiers(), person__in=list(found))
-    for person_id, kind in Identifier.objects.filter(
-        _strong_identifiers(), value_hash__in=own.values("value_hash")
-    ).values_list("person_id", "kind"):
+    with them, by keyed hash, and how each was found. The `ignore_*`
+    arguments answer as if that link or identifier did not exist yet."""
+    found = dict.fromkeys(identities_of(person_ids, ignore_link=ignore_link), "identity")
+    strong = Identifier.objects.filter(_strong_identifiers())
+    if ignore_identifier:
+        strong = strong.exclude(pk=ignore_identifier)
+    own = strong.filter(person__in=list(found))
+    for person_id, kind in strong.filter(value_hash__in=own.values("value_hash")).values_list(
+        "person_id", "kind"
+    ):
         found.setdefault(person_id, kind)
     return found
 
@@ -207,3 +213,71 @@ def watch_report_seen(*, tip_id: int, hashes: set[str], district: Area) -> int:
     if not entries:
         return 0
     return _raise(entries, source=AlertSource.REPORT, record_id=tip_id, district=district)
+
+
+# --- later links: a watched identity grows ------------------------------------------------
+
+
+def watch_identity_grew(
+    *, person_ids: set[int], link_id: int | None = None, identifier_id: int | None = None
+) -> int:
+    """A link between records (a reviewer accepted a match, or a full CNIC
+    agreed) or a phone or full CNIC added to a record may relate a watched
+    person to records that already exist. Alert their owners for those
+    records, as if each were new, and for reports naming a phone the
+    identity gained; records related before the change raise nothing again."""
+    active = WatchlistEntry.objects.filter(active=True)
+    if not active.exists():
+        return 0
+    reach = identities_of(set(related_people(person_ids)))
+    made = 0
+    for entry in active.filter(person__in=reach):
+        after = related_people({entry.person_id})
+        before = related_people(
+            {entry.person_id}, ignore_link=link_id, ignore_identifier=identifier_id
+        )
+        gained = {pk: how for pk, how in after.items() if pk not in before}
+        made += _existing_records_alert(entry, gained) + _existing_reports_alert(entry)
+    return made
+
+
+def _existing_records_alert(entry: WatchlistEntry, people: dict[int, str]) -> int:
+    from ahtc.agencies.models import AgencyPerson
+    from ahtc.victims.models import ProtectionRecord
+
+    if not people:
+        return 0
+    found: list[tuple[str, int, int, int]] = []
+    for source, model, district in (
+        (AlertSource.CASE_PARTY, Party, "case__district"),
+        (AlertSource.AGENCY_STAFF, AgencyPerson, "agency__district"),
+        (AlertSource.VICTIM_RECORD, ProtectionRecord, "district"),
+    ):
+        rows = model.objects.filter(person__in=list(people)).values_list("pk", "person", district)
+        found += [(source, pk, person, area) for pk, person, area in rows]
+    areas = Area.objects.in_bulk({area for *_, area in found})
+    return sum(
+        _raise({entry.pk: people[person]}, source=source, record_id=pk, district=areas[area])
+        for source, pk, person, area in found
+    )
+
+
+def _existing_reports_alert(entry: WatchlistEntry) -> int:
+    """Citizen reports naming a phone the watched identity did not have before."""
+    from ahtc.portal.models import IndicatorKind, TipIndicator
+
+    before = set(entry.indicators.values_list("value_hash", flat=True))
+    indicators_refresh(entry)
+    gained = set(entry.indicators.values_list("value_hash", flat=True)) - before
+    if not gained:
+        return 0
+    rows = set(
+        TipIndicator.objects.filter(kind=IndicatorKind.PHONE, value_hash__in=gained).values_list(
+            "tip", "tip__district"
+        )
+    )
+    areas = Area.objects.in_bulk({area for _tip, area in rows})
+    return sum(
+        _raise({entry.pk: "phone"}, source=AlertSource.REPORT, record_id=tip, district=areas[area])
+        for tip, area in sorted(rows)
+    )

@@ -161,4 +161,8 @@ def download_refusal(job: Job, user: Any) -> str:
         from ahtc.monitoring.report_files import download_refusal as report_refusal
 
         return report_refusal(job, user)
+    if job.kind == JobKind.AGENCY_IMPORT:  # issue 14: the rejected rows of an import
+        from ahtc.agencies.imports import report_refusal as import_report_refusal
+
+        return import_report_refusal(job, user)
     return "unknown kind of export"

@@ -35,6 +35,9 @@ class JobKind(models.TextChoices):
     PEOPLE_RESOLUTION = "people_resolution", _("Matching people across districts")
     SURVEY_IMPORT = "survey_import", _("Survey export import")
     MONITORING_AGGREGATES = "monitoring_aggregates", _("Monthly indicator counts for the dashboard")
+    # Issue 14: travel agencies (ahtc/agencies).
+    AGENCY_IMPORT = "agency_import", _("Import of travel agencies")
+    AGENCY_NOTICES_OVERDUE = "agency_notices_overdue", _("Agency notices past their deadline")
 
 
 class JobStatus(models.TextChoices):

@@ -92,6 +92,13 @@ SCHEDULE: list[Scheduled] = [
         "ahtc.people.tasks.people_resolution_full_job",
         JobKind.PEOPLE_RESOLUTION,
     ),
+    # Issue 14: travel agencies' notices past their deadline, told to the cell.
+    Scheduled(
+        "agency_notices_overdue",
+        DAY,
+        "ahtc.agencies.tasks.agency_notices_overdue_job",
+        JobKind.AGENCY_NOTICES_OVERDUE,
+    ),
 ]
 
 

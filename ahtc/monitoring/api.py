@@ -2,7 +2,10 @@
 
 The same permission as the pages (*view aggregates*, inside the caller's
 areas) and the same functions (compute.py). Values only: asking for the rows
-behind them (`rows=1`) is refused and audited.
+behind them (`rows=1`) is refused and audited. Small numbers are hidden as on
+the pages (suppression.py): `value` null, `suppressed` true and `below` k,
+with the same secondary suppression between the total and its breakdown and
+across periods; the district's own cell gets them exactly.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ahtc.api.params import choice_query
-from ahtc.monitoring.compute import breakdown, value
+from ahtc.monitoring.compute import IndicatorValue, ValueStatus, breakdown, value
 from ahtc.monitoring.indicators import BY_CODE, CATALOGUE, DIMENSIONS, IndicatorDef
 from ahtc.monitoring.periods import PeriodError, PeriodKind, period_containing, period_parse
 from ahtc.monitoring.selectors import (
@@ -27,6 +30,7 @@ from ahtc.monitoring.selectors import (
     may_view_aggregates,
     rows_refused,
 )
+from ahtc.monitoring.suppression import screen_for
 
 
 def _require(request: Request) -> None:
@@ -87,6 +91,14 @@ class ValueSerializer(serializers.Serializer[Any]):
     denominator = serializers.IntegerField(allow_null=True)
     status = serializers.CharField()
     note = serializers.CharField()
+    suppressed = serializers.BooleanField()
+    below = serializers.IntegerField(allow_null=True, help_text="the k a hidden value is below")
+    display = serializers.CharField(help_text="the value as the pages show it")
+
+
+def _served(v: IndicatorValue) -> dict[str, Any]:
+    hidden = v.status == ValueStatus.SUPPRESSED
+    return {**v.as_dict(), "suppressed": hidden, "below": v.below or None, "display": v.display}
 
 
 class ValuesSerializer(serializers.Serializer[Any]):
@@ -128,15 +140,16 @@ class IndicatorValues(APIView):
                          period=params.get("period", ""), via="API")  # fmt: skip
             raise PermissionDenied("aggregates only: the records behind a value are not served")
         period = self._period(params.get("period", ""))
-        total = value(code, area, period)
-        body: dict[str, Any] = {"indicator": _described(entry), "total": total.as_dict()}
+        screen = screen_for(request.user, area)
         by = choice_query(params, "by", DIMENSIONS)
+        if by and by not in entry.disaggregations:
+            raise ValidationError({"by": f"{code} cannot be broken down by {by}"})
+        cells = list(breakdown(code, area, period, by).values()) if by else []
+        total, cells = screen.group(value(code, area, period), cells)
+        body: dict[str, Any] = {"indicator": _described(entry), "total": _served(total)}
         if by:
-            if by not in entry.disaggregations:
-                raise ValidationError({"by": f"{code} cannot be broken down by {by}"})
-            cells = breakdown(code, area, period, by)
             body["by"] = by
-            body["values"] = [v.as_dict() for v in cells.values()]
+            body["values"] = [_served(v) for v in cells]
         return Response(body)
 
     def _area(self, request: Request, code: str) -> Any:

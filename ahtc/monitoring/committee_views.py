@@ -44,6 +44,7 @@ from ahtc.monitoring.models import (
 from ahtc.monitoring.periods import PeriodError, PeriodKind, period_containing, period_parse
 from ahtc.monitoring.selectors import aggregate_area_for_user, area_choices, home_area
 from ahtc.monitoring.services import MonitoringError
+from ahtc.monitoring.suppression import screen_for
 
 V = Perm.VIEW_AGGREGATES
 MEETINGS_SHOWN = 12
@@ -253,11 +254,13 @@ def _report_context(request: HttpRequest, report: CommitteeReport, **bound: Any)
     initial = {name: getattr(report, name) for name in r.NARRATIVE}
     initial |= {f"explain_{k}": v for k, v in (report.explanations or {}).items()}
     runs = c.may_run_committee(user, report.district)
+    screen = screen_for(user, report.district)
     return {
         "report": report,
         "district": report.district,
         "period": period_parse(report.period),
-        "lines": lines,
+        "lines": r.shown_lines(lines, screen),
+        "suppress_k": screen.k,
         "checks": checks,
         "runs": runs,
         "may_review": c.may_review(user, report.district),

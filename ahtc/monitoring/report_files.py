@@ -10,6 +10,9 @@ dates are isolated left to right.
 Aggregates only: no record and no identity is in a report, so reading the
 district's statistics is enough to have its report (the committee's own
 paper); the job checks that again when it runs and when the file is fetched.
+Small numbers are hidden in the files as on the page, for the user who asked
+for the file (suppression.screen_for): the district's cell gets them exactly,
+everyone else "fewer than k"; without a user, they are hidden.
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ from ahtc.jobs.files import ExportFile
 from ahtc.jobs.models import Job, JobKind
 from ahtc.jobs.running import JobRefusedError, report_progress, run_job
 from ahtc.jobs.services import job_enqueue, job_file_save
-from ahtc.monitoring.exports import XLSX, _cell
+from ahtc.monitoring.exports import XLSX, _cell, _number
 from ahtc.monitoring.models import CommitteeReport
 from ahtc.monitoring.periods import period_parse
-from ahtc.monitoring.reports import Line, report_checks, report_lines
+from ahtc.monitoring.reports import Line, report_checks, report_lines, shown_lines
+from ahtc.monitoring.suppression import Screen, screen_for, threshold
 
 OBJECT_TYPE = "monitoring.committeereport"
 REFUSED = gettext_lazy("Your permission to read this district's reports was withdrawn.")
@@ -46,24 +50,35 @@ def file_name(report: CommitteeReport, fmt: str, language: str) -> str:
     return f"committee-report-{report.district.code}-{report.period}{suffix}.{fmt}"
 
 
-def _context(report: CommitteeReport, lines: list[Line]) -> dict[str, Any]:
+def _shown(report: CommitteeReport, screen: Screen) -> tuple[list[Line], list[Line]]:
+    """The exact lines (for the checks) and the lines as `screen` shows them."""
+    lines = report_lines(report)
+    return lines, shown_lines(lines, screen)
+
+
+def _context(
+    report: CommitteeReport, lines: list[Line], shown: list[Line], screen: Screen
+) -> dict[str, Any]:
     return {
+        "suppress_k": screen.k,
         "report": report,
         "district": report.district,
         "period": period_parse(report.period),
-        "lines": lines,
+        "lines": shown,
         "checks": report_checks(report, lines),
         "events": list(report.events.select_related("by")),
         "generated": timezone.localtime(),
     }
 
 
-def report_pdf(report: CommitteeReport, language: str) -> bytes:
+def report_pdf(report: CommitteeReport, language: str, screen: Screen | None = None) -> bytes:
     from weasyprint import HTML
 
+    screen = screen or Screen(threshold())
     with translation.override(language):
-        lines = report_lines(report)
-        html = render_to_string("monitoring/report_pdf.html", _context(report, lines))
+        lines, shown = _shown(report, screen)
+        context = _context(report, lines, shown, screen)
+        html = render_to_string("monitoring/report_pdf.html", context)
     return bytes(HTML(string=html).write_pdf())
 
 
@@ -74,16 +89,25 @@ def xlsx_rows(report: CommitteeReport, lines: list[Line]) -> list[list[Any]]:
     for line in lines:
         v = line.value
         rows.append(
-            [str(line.indicator.name), v.code, v.value, v.numerator, v.denominator, v.status_text]
+            [
+                str(line.indicator.name),
+                v.code,
+                _number(v),
+                v.numerator,
+                v.denominator,
+                v.status_text,
+            ]
         )
     return rows
 
 
-def report_xlsx(report: CommitteeReport, language: str = "en") -> bytes:
+def report_xlsx(
+    report: CommitteeReport, language: str = "en", screen: Screen | None = None
+) -> bytes:
     from openpyxl import Workbook
 
     with translation.override(language):
-        lines = report_lines(report)
+        _lines, lines = _shown(report, screen or Screen(threshold()))
         book = Workbook(write_only=True)
         sheet = book.create_sheet(report.period)
         title = f"{report.district.name} ({report.district.code}), {report.period}"
@@ -135,7 +159,9 @@ def _build(job: Job, *, report_id: int, fmt: str, language: str) -> int:
             )
         raise JobRefusedError(REFUSED)
     report_progress(0.2, gettext_lazy("Computing the numbers"))
-    content = report_pdf(report, language) if fmt == "pdf" else report_xlsx(report, language)
+    screen = screen_for(user, report.district)
+    make = report_pdf if fmt == "pdf" else report_xlsx
+    content = make(report, language, screen)
     report_progress(0.9, gettext_lazy("Encrypting the file"))
     content_type = "application/pdf" if fmt == "pdf" else XLSX
     reason = (

@@ -42,6 +42,7 @@ from ahtc.monitoring.indicators import IndicatorDef, active_indicators, indicato
 from ahtc.monitoring.models import CommitteeReport, ReportEvent, ReportStatus, ReportStep
 from ahtc.monitoring.periods import Period, PeriodError, PeriodKind, period_parse
 from ahtc.monitoring.services import MonitoringError
+from ahtc.monitoring.suppression import Screen
 
 REPORT_KINDS = (PeriodKind.MONTH, PeriodKind.BIMONTH)
 REPORT_DUE_DAYS = 10
@@ -94,6 +95,13 @@ def report_lines(report: CommitteeReport) -> list[Line]:
             for row in report.snapshot["values"]
         ]
     return live_lines(report.district, period_parse(report.period))
+
+
+def shown_lines(lines: list[Line], screen: Screen) -> list[Line]:
+    """The lines as `screen` shows them: small numbers hidden for readers of
+    aggregates, as on the dashboard (suppression.py); the checks are judged
+    on the exact lines, and say only whether they pass."""
+    return [Line(line.indicator, screen.value(line.value)) for line in lines]
 
 
 def snapshot_of(lines: list[Line]) -> dict[str, Any]:

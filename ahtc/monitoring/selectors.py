@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from ahtc.accounts.roles import Perm, Role
+from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import area_for_user, user_scope
 from ahtc.core.audit import audit_record
 from ahtc.core.models import AuditAction, AuditOutcome
@@ -85,17 +85,11 @@ def rows_refused(*, user: Any, indicator: str, area_code: str, period: str, via:
     )
 
 
-# Who sets targets: the province's plan, as it accepts the committees' reports
-# (committees.may_accept). roles.py has no permission of its own for targets,
-# so the role is checked, over the area (a division's monitor, its districts).
-TARGET_ROLES = (Role.PROVINCIAL_MONITOR,)
-
-
 def may_set_targets(user: Any, area: Area) -> bool:
-    return any(
-        g.role in TARGET_ROLES and area.path.startswith(g.area_path)
-        for g in user_scope(user).grants
-    )
+    """*Set targets* over the area (accounts/roles.py): a provincial monitor in
+    the province or their division, a district committee member in their
+    district (and its tehsils)."""
+    return user_scope(user).permits(Perm.SET_TARGETS, area)
 
 
 def target_areas(user: Any) -> list[Area]:

@@ -13,6 +13,10 @@ breakdown by sex; a division's total and its districts), the smallest other
 part is hidden too, until no total reveals a hidden part; if nothing else
 can be hidden, the total is. Zeros are shown (as in the export).
 
+Across periods (differencing.py): a month hidden on one page must not come
+back as a year minus its other months on another, so each count of a fiscal
+year is also hidden where the year's rule hides it, on every page alike.
+
 Exact numbers: whoever works the records of the area (*manage cases* or
 *triage reports* there: the district's cell head and officers) sees them
 exactly, as they see the records themselves.
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -36,9 +40,13 @@ from ahtc.monitoring.compute import (
     IndicatorValue,
     TableRow,
     ValueStatus,
+    by_area,
+    series,
 )
+from ahtc.monitoring.differencing import fiscal_year_of, hidden_codes
 from ahtc.monitoring.exports_std import K_DEFAULT
 from ahtc.monitoring.indicators import Measure, indicator_def
+from ahtc.monitoring.periods import PeriodError, period_parse
 from ahtc.monitoring.scorecard import ScoreLine
 
 EXACT_PERMS = (Perm.MANAGE_CASES, Perm.TRIAGE_TIPS)
@@ -62,18 +70,85 @@ def hide(v: IndicatorValue, k: int) -> IndicatorValue:
     )
 
 
+def _parts_withheld(v: IndicatorValue, k: int) -> IndicatorValue:
+    """A percentage stays, but its counts go when either part is small: the
+    numerator, or the records not in it (denominator minus numerator)."""
+    if indicator_def(v.code).measure != Measure.PERCENT or v.denominator is None:
+        return v
+    parts = (v.numerator or 0, v.denominator - (v.numerator or 0))
+    if any(0 < n < k for n in parts):
+        return dataclasses.replace(v, numerator=None, denominator=None)
+    return v
+
+
+def _counts(months: Sequence[IndicatorValue]) -> list[int]:
+    return [int(m.numerator or 0) if m.ok else 0 for m in months]
+
+
 @dataclass(frozen=True)
 class Screen:
-    """How one user's screen shows one area's numbers: k = 0 shows them exactly."""
+    """How one user's screen shows one area's numbers: k = 0 shows them exactly.
+
+    `periods` applies the fiscal year's rule against differencing across
+    periods (differencing.py); it reads the year's months once per indicator,
+    area and year, kept for the life of this object (one request)."""
 
     k: int
+    periods: bool = True
+    _years: dict[tuple[str, str, str], frozenset[str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def value(self, v: IndicatorValue) -> IndicatorValue:
-        """Primary suppression of one value."""
+        """Primary suppression of one value, and the year's rule."""
         if not self.k or not v.ok:
             return v
         basis = _basis(v)
-        return hide(v, self.k) if basis is not None and 0 < basis < self.k else v
+        if basis is not None and 0 < basis < self.k:
+            return hide(v, self.k)
+        if self._hidden_in_year(v):
+            return hide(v, self.k)
+        return _parts_withheld(v, self.k)
+
+    def _hidden_in_year(self, v: IndicatorValue) -> bool:
+        if not self.periods or v.category or indicator_def(v.code).measure != Measure.COUNT:
+            return False
+        try:
+            year = fiscal_year_of(period_parse(v.period))
+        except PeriodError:
+            return False
+        key = (v.code, v.area, year.code)
+        if key not in self._years:
+            self._years[key] = self._year(v.code, v.area, year)
+        return v.period in self._years[key]
+
+    def _year(self, code: str, area_code: str, year: Any) -> frozenset[str]:
+        area = Area.objects.filter(code=area_code).first()
+        if area is None:
+            return frozenset()
+        return hidden_codes(year, _counts(series(code, area, year.months())), self.k)
+
+    def prime(self, total: IndicatorValue, compared: Sequence[AreaValue]) -> None:
+        """Read the year's months of every compared area at once (12 grouped
+        queries, not 12 per area), before their values are judged."""
+        if not self.k or not self.periods or not compared or total.category:
+            return
+        if indicator_def(total.code).measure != Measure.COUNT:
+            return
+        try:
+            year = fiscal_year_of(period_parse(total.period))
+        except PeriodError:
+            return
+        parent = Area.objects.filter(code=total.area).first()
+        if parent is None:
+            return
+        level = compared[0].area.level
+        months = [by_area(total.code, parent, m, level) for m in year.months()]
+        for i, place in enumerate(compared):
+            found = [m[i].value for m in months if i < len(m) and m[i].area == place.area]
+            if len(found) == len(months):
+                key = (total.code, place.area.code, year.code)
+                self._years[key] = hidden_codes(year, _counts(found), self.k)
 
     def values(self, found: Sequence[IndicatorValue]) -> list[IndicatorValue]:
         return [self.value(v) for v in found]
@@ -118,6 +193,7 @@ def areas(
     screen: Screen, total: IndicatorValue, compared: Sequence[AreaValue]
 ) -> tuple[IndicatorValue, list[AreaValue]]:
     """The comparison of the areas under an area, against that area's total."""
+    screen.prime(total, compared)
     total, parts = screen.group(total, [a.value for a in compared])
     return total, [AreaValue(a.area, v) for a, v in zip(compared, parts, strict=True)]
 
@@ -128,6 +204,7 @@ def explorer(
     """The explorer's table (one indicator: total and breakdown) and its
     comparison of areas, both against the same total, hidden consistently."""
     row = result.rows[0]
+    screen.prime(row.total, compared)
     keys = list(row.cells)
     total, cells = screen.group(row.total, [row.cells[k] for k in keys])
     total, places = areas(screen, total, compared)

@@ -319,9 +319,12 @@ def target_save(request: HttpRequest) -> HttpResponse:
             outcome=AuditOutcome.REFUSED,
             object_type="monitoring.target",
             area_code=area.code,
-            reason="targets are set by a provincial monitor over the area",
+            reason=f"lacks permission {Perm.SET_TARGETS}",
         )
-        why = _("Targets are set by the provincial monitor for this area. Nothing was saved.")
+        why = _(
+            "Targets for this area are set by the provincial monitor or the district's "
+            "committee. Nothing was saved."
+        )
         return _targets_page(request, area, period, form, why, status=403)
     form = TargetForm(request.POST, areas=target_areas(user))
     if not form.is_valid():

@@ -30,6 +30,8 @@ class NotificationKind(models.TextChoices):
     COMMITTEE_REPORTS = "committee_reports", _("committee reports to review")
     # Issue 15: a watchlisted person appears in a new record (ahtc/intelligence).
     WATCHLIST = "watchlist", _("watchlisted people seen in new records")
+    # Issue 14: travel agencies' notices past their deadline (ahtc/agencies/tasks.py).
+    AGENCY_NOTICES = "agency_notices", _("agency notices past their deadline")
 
 
 class Notification(models.Model):

@@ -66,12 +66,17 @@ def _reports(user: Any) -> WorkSection:
     from ahtc.portal.models import TipStatus
     from ahtc.portal.selectors import overdue_q, tips_for_user
 
-    counts = tips_for_user(user).aggregate(
+    # Counted over the open reports only (the queue's partial index), not
+    # over every report the district ever had (issue 19); replies waiting are
+    # few at any size and have an index of their own.
+    reports = tips_for_user(user)
+    open_reports = reports.filter(status__in=[TipStatus.NEW, TipStatus.TRIAGED])
+    counts = open_reports.aggregate(
         new=Count("pk", filter=Q(status=TipStatus.NEW)),
         overdue=Count("pk", filter=overdue_q()),
-        replies=Count("pk", filter=Q(reply_waiting=True)),
         held=Count("pk", filter=Q(held_for_review=True, status=TipStatus.NEW)),
     )
+    counts["replies"] = reports.filter(reply_waiting=True).count()
     intake = reverse("cell:intake")
     items = [
         *_item(
@@ -408,6 +413,76 @@ def _matches(user: Any) -> WorkSection:
     return WorkSection("matches", _("People to match"), items, _("No match waits."), url)
 
 
+def _agencies(user: Any) -> WorkSection:
+    """Travel agencies (issue 14): notices past their deadline and agencies
+    due for re-inspection, counted with the inspection list's own selectors."""
+    from ahtc.agencies.selectors import (
+        due_for_reinspection,
+        enforced_for_user,
+        overdue_notices_for_user,
+    )
+
+    today = timezone.localdate()
+    overdue = overdue_notices_for_user(user, today).count()
+    due = due_for_reinspection(enforced_for_user(user), today).count()
+    url = reverse("cell:agencies:inspections")
+    items = _item(
+        overdue,
+        ngettext("%(count)d agency notice overdue", "%(count)d agency notices overdue", overdue),
+        f"{url}?due=notices",
+        overdue=True,
+    ) + _item(
+        due,
+        ngettext(
+            "%(count)d agency due for re-inspection",
+            "%(count)d agencies due for re-inspection",
+            due,
+        ),
+        f"{url}?due=reinspection",
+    )
+    return WorkSection(
+        "agencies",
+        _("Travel agencies"),
+        items,
+        _("No agency notice is overdue and no re-inspection is due."),
+        url,
+    )
+
+
+def _surveys(user: Any) -> WorkSection:
+    """Survey submissions waiting for review (received), per instrument,
+    counted with the submissions list's own scoped selector and linked to
+    that list filtered the same way."""
+    from ahtc.surveys.models import Instrument, ReviewStatus
+    from ahtc.surveys.selectors import submissions_for_user
+
+    counts = (
+        submissions_for_user(user)
+        .filter(status=ReviewStatus.RECEIVED)
+        .values("instrument")
+        .annotate(n=Count("pk"))
+        .order_by("instrument")
+    )
+    waiting = {row["instrument"]: row["n"] for row in counts}
+    items = [
+        WorkItem(
+            waiting[instrument.pk],
+            ngettext(
+                "%(count)d survey submission waits for review: %(name)s",
+                "%(count)d survey submissions wait for review: %(name)s",
+                waiting[instrument.pk],
+            )
+            % {"count": waiting[instrument.pk], "name": instrument.name},
+            reverse("cell:surveys:submissions", args=[instrument.form_id]) + "?status=received",
+        )
+        for instrument in Instrument.objects.filter(pk__in=waiting)
+    ]
+    url = reverse("cell:surveys:list")
+    return WorkSection(
+        "surveys", _("Field surveys"), items, _("No survey submission waits for review."), url
+    )
+
+
 def work_for_user(user: Any) -> list[WorkSection]:
     """The Overview's "Your work", by what the user's roles let them do."""
     scope = user_scope(user)
@@ -420,6 +495,8 @@ def work_for_user(user: Any) -> list[WorkSection]:
         sections.append(_answers(user, scope))
     if scope.has_perm_anywhere(Perm.PROSECUTE):
         sections.append(_prosecution(user))
+    if scope.has_perm_anywhere(Perm.MANAGE_CASES):  # the cell acts on agencies (issue 14)
+        sections.append(_agencies(user))
     from ahtc.labour.selectors import places_schools
     from ahtc.people.match_views import reviews_matches
 
@@ -427,6 +504,10 @@ def work_for_user(user: Any) -> list[WorkSection]:
         sections.append(_schooling(user))
     if reviews_matches(user):
         sections.append(_matches(user))
+    from ahtc.surveys.selectors import reads_rows
+
+    if reads_rows(user):
+        sections.append(_surveys(user))
     if scope.has_perm_anywhere(Perm.VIEW_AGGREGATES) and not _any(
         scope, (*CASE_WORKERS, *PARTNERS)
     ):

@@ -74,6 +74,12 @@ SENTENCES: dict[str, Promise] = {
         "A watchlisted person appears in %(count)d new records — open the alerts.",
         "count",
     ),
+    # Issue 14: notices to travel agencies past their deadline (ahtc/agencies/tasks.py).
+    NotificationKind.AGENCY_NOTICES: ngettext_lazy(
+        "%(count)d notice to a travel agency is past its deadline.",
+        "%(count)d notices to travel agencies are past their deadline.",
+        "count",
+    ),
 }
 
 SUBJECT = _("AHTC: work is waiting for you")

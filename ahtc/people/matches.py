@@ -98,13 +98,15 @@ def identity_of(person_id: int) -> set[int]:
     return identities_of({person_id})
 
 
-def identities_of(person_ids: Iterable[int]) -> set[int]:
+def identities_of(person_ids: Iterable[int], *, ignore_link: int | None = None) -> set[int]:
     """The records linked to any of these, directly or through others (themselves
-    included): one query per step of the links, however many people start it."""
+    included): one query per step of the links, however many people start it.
+    `ignore_link`: as if that link did not exist (what an identity was before it)."""
     seen = set(person_ids)
     frontier = set(seen)
+    links = active_links().exclude(pk=ignore_link) if ignore_link else active_links()
     while frontier:
-        rows = active_links().filter(Q(person_a__in=frontier) | Q(person_b__in=frontier))
+        rows = links.filter(Q(person_a__in=frontier) | Q(person_b__in=frontier))
         linked = {pk for pair in rows.values_list("person_a", "person_b") for pk in pair}
         frontier = linked - seen
         seen |= linked

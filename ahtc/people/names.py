@@ -174,7 +174,24 @@ def canonical(word: str) -> str:
     if is_urdu(word):
         # Urdu writes no short vowels: recognise known names by their skeleton.
         return SKELETON_NAMES.get(skeleton(latin), latin)
+    if _one_edit_from(latin, "muhammad"):
+        return "muhammad"
     return latin
+
+
+def _one_edit_from(word: str, target: str) -> bool:
+    """A typo of `target`: one letter dropped, added, changed or two swapped
+    ("muammad", "muhammaad", "muhamamd"). Only for Muhammad, the most common
+    word and long enough that no other name is one edit from it (Mehmood,
+    with the same skeleton, is three)."""
+    if word == target or abs(len(word) - len(target)) > 1 or word[:1] != target[:1]:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1
+        return len(diff) == 1 or (swapped and word[diff[0]] == target[diff[1]])
+    short, long_ = sorted((word, target), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def skeleton(word: str) -> str:

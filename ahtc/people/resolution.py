@@ -6,16 +6,22 @@ people/matches.py, or by the benchmark's generator) and returns scored pairs
 with the level each field reached; it writes nothing to the database.
 
 - **Comparisons** (people/names.py keys): name (exact core, any alias or
-  script agrees, same consonant skeleton, Jaro-Winkler ≥ 0.92 / 0.80),
-  father's or husband's name (the same levels), CNIC (full agrees, a partial
-  CNIC fits, same first five digits, differs), phone (any shared), district,
-  age (birth years within 1, 3, 8).
-- **Blocking** (the pairs scored at all): same full CNIC; same phone (any of
-  the record's); same name skeleton and father's first name; same first name
-  and father's name skeleton; same name skeleton and birth year; same first
-  five CNIC digits and first name. Each is an equi-join
-  on a selective key, so the cost grows with the size of the blocks, not with
-  the square of the province.
+  script agrees, same consonant skeleton, Jaro-Winkler >= 0.92 / 0.80, same
+  first name), father's or husband's name (the same levels), CNIC (full
+  agrees, a partial CNIC fits, same first five digits, differs), phone (any
+  shared), district, age (birth years within 1, 3, 8). A name that is only
+  "Muhammad" counts as missing. Exact and same-skeleton names carry a
+  term-frequency adjustment: "Ahsan Iqbal" agreeing says more than "Aslam".
+  The m of "CNIC differs" and "age differs" is a fixed prior (typos and
+  guessed ages happen; training on clean records would make them impossible).
+- **Blocking** (the pairs scored at all, `BLOCKING`): same full CNIC; same
+  phone (any of the record's); same first seven CNIC digits (a partial CNIC
+  against a full one); the name skeleton with the father's first name, the
+  birth-year band (4 years), or the district; the first name with the
+  father's skeleton; the father's skeleton with the district or the band.
+  Each is an equi-join on a name key paired with a second key, so the cost
+  grows with the size of the blocks, not with the square of the province (a
+  rule on a name key alone ran out of memory at 100k records).
 - **Parameters**: every level carries prior m and u probabilities (set from
   the benchmark's generator), so a small registry is scored sensibly. With
   `TRAIN_MIN` records or more they are estimated from the data: u by random
@@ -47,6 +53,7 @@ from ahtc.people.names import ParsedName, parse, skeleton
 logger = logging.getLogger(__name__)
 
 TRAIN_MIN = 2000
+TF_MIN = 2000
 U_PAIRS = 1e6
 EM_PAIRS = 2e5
 Progress = Callable[[float, Any], None]
@@ -68,6 +75,7 @@ class Features:
     cnic_full: str | None = None
     cnic_head: str | None = None
     cnic5: str | None = None
+    cnic7: str | None = None
     phones: list[str] = field(default_factory=list)
     birth_year: int | None = None
 
@@ -102,6 +110,7 @@ def features(
         cnic_full=full,
         cnic_head=head if len(head) >= 5 else None,
         cnic5=head[:5] if len(head) >= 5 else None,
+        cnic7=head[:7] if len(head) >= 7 else None,
         phones=sorted(set(phones)),
         birth_year=birth_year,
     )
@@ -123,20 +132,42 @@ def _rel(parsed: list[ParsedName], attr: str) -> str | None:
 # --- the model --------------------------------------------------------------------------
 
 NULL = "null"
+MUHAMMAD = "muhammad"
 
 
-def _level(key: str, sql: str, m: float, u: float) -> dict[str, Any]:
-    return {"sql_condition": sql, "label_for_charts": key, "m_probability": m, "u_probability": u}
+def _level(key: str, sql: str, m: float, u: float, **extra: Any) -> dict[str, Any]:
+    level = {"sql_condition": sql, "label_for_charts": key, "m_probability": m, "u_probability": u}
+    return level | extra
+
+
+def _tf(column: str) -> dict[str, Any]:
+    """Term-frequency adjustment: agreeing on a rare name ("Ahsan Iqbal") says
+    more than agreeing on a common one ("Muhammad"); u has a floor so that a
+    name seen once does not outweigh everything else."""
+    return {"tf_adjustment_column": column, "tf_adjustment_weight": 1.0, "tf_minimum_u_value": 1e-4}
+
+
+def _fixed_m(key: str, m: float, u: float) -> dict[str, Any]:
+    """A "differs" level whose m is a prior that training may not move: the
+    generator never corrupts a CNIC or an age by much, real records do."""
+    return _level(key, "ELSE", m, u, fix_m_probability=True)
 
 
 def _null(sql: str) -> dict[str, Any]:
     return {"sql_condition": sql, "label_for_charts": NULL, "is_null_level": True}
 
 
+def _missing(core: str) -> str:
+    """A name that is missing, or only "Muhammad" (the rest left out), says
+    nothing about who this is."""
+    sides = (f"coalesce(\"{core}_{side}\", '{MUHAMMAD}') = '{MUHAMMAD}'" for side in "lr")
+    return " OR ".join(sides)
+
+
 def _name_levels(core: str, skel: str, first: str, alias: str | None) -> list[dict[str, Any]]:
     levels = [
-        _null(f'"{core}_l" IS NULL OR "{core}_r" IS NULL'),
-        _level("exact", f'"{core}_l" = "{core}_r"', 0.55, 0.002),
+        _null(_missing(core)),
+        _level("exact", f'"{core}_l" = "{core}_r"', 0.55, 0.002, **_tf(core)),
     ]
     if alias:
         levels.append(
@@ -144,7 +175,7 @@ def _name_levels(core: str, skel: str, first: str, alias: str | None) -> list[di
         )
     return [
         *levels,
-        _level("sounds_same", f'"{skel}_l" = "{skel}_r"', 0.17, 0.006),
+        _level("sounds_same", f'"{skel}_l" = "{skel}_r"', 0.17, 0.006, **_tf(skel)),
         _level("close", f'jaro_winkler_similarity("{core}_l", "{core}_r") >= 0.92', 0.1, 0.01),
         _level("similar", f'jaro_winkler_similarity("{core}_l", "{core}_r") >= 0.8', 0.06, 0.05),
         _level("first_agrees", f'"{first}_l" = "{first}_r"', 0.03, 0.02),
@@ -167,7 +198,7 @@ COMPARISONS: dict[str, list[dict[str, Any]]] = {
         _level("exact", '"cnic_full_l" = "cnic_full_r"', 0.7, 1e-5),
         _level("partial_fits", _partial_fits(), 0.22, 1e-3),
         _level("same_area", '"cnic5_l" = "cnic5_r"', 0.04, 0.02),
-        _level("differs", "ELSE", 0.04, 0.979),
+        _fixed_m("differs", 0.04, 0.979),
     ],
     "phone": [
         _null('len("phones_l") = 0 OR len("phones_r") = 0'),
@@ -184,16 +215,22 @@ COMPARISONS: dict[str, list[dict[str, Any]]] = {
         _level("within_1", 'abs("birth_year_l" - "birth_year_r") <= 1', 0.6, 0.06),
         _level("within_3", 'abs("birth_year_l" - "birth_year_r") <= 3', 0.3, 0.1),
         _level("within_8", 'abs("birth_year_l" - "birth_year_r") <= 8', 0.08, 0.25),
-        _level("differs", "ELSE", 0.02, 0.59),
+        _fixed_m("differs", 0.02, 0.59),
     ],
 }
-BLOCKING = [
+# Birth years in bands of four years (ages are estimates: a pair a year or
+# two apart across a band's edge is still found by the other rules).
+BAND = "floor(birth_year / 4)"
+BLOCKING: list[tuple[str, ...]] = [
     ("cnic_full",),
     ("phones",),
+    ("cnic7",),
     ("name_skel", "rel_first"),
     ("first_skel", "rel_skel"),
-    ("name_skel", "birth_year"),
-    ("cnic5", "first_skel"),
+    ("name_skel", BAND),
+    ("name_skel", "district"),
+    ("rel_skel", "district"),
+    ("rel_skel", BAND),
 ]
 
 
@@ -239,7 +276,7 @@ def _settings(n_records: int) -> dict[str, Any]:
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": min(1e-3, 1.5 / max(n_records, 2)),
         "comparisons": [
-            {"output_column_name": name, "comparison_levels": levels}
+            {"output_column_name": name, "comparison_levels": _levels(levels, n_records)}
             for name, levels in COMPARISONS.items()
         ],
         "blocking_rules_to_generate_predictions": [_rule(block_on, cols) for cols in BLOCKING],
@@ -247,6 +284,14 @@ def _settings(n_records: int) -> dict[str, Any]:
         # The comparison vector (gamma_*) is the evidence shown to reviewers.
         "retain_intermediate_calculation_columns": True,
     }
+
+
+def _levels(levels: list[dict[str, Any]], n_records: int) -> list[dict[str, Any]]:
+    """Without term-frequency adjustments below `TF_MIN` records: in a small
+    registry three Aslams out of six would make "Aslam" look common."""
+    if n_records >= TF_MIN:
+        return levels
+    return [{k: v for k, v in level.items() if not k.startswith("tf_")} for level in levels]
 
 
 def _rule(block_on: Any, cols: tuple[str, ...]) -> Any:

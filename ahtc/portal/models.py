@@ -195,6 +195,10 @@ class Tip(TimeStampedModel):
             ),
             # Monitoring: reports received in a period, province-wide (issue 13).
             models.Index(fields=["created_at"], name="portal_tip_created_idx"),
+            # The Overview's "replies waiting", over any status (issue 19).
+            models.Index(
+                fields=["district"], name="portal_tip_reply_idx", condition=Q(reply_waiting=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -340,12 +344,27 @@ class TipIndicator(models.Model):
 
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="indicators")
     kind = models.CharField(max_length=10, choices=IndicatorKind.choices)
-    value_hash = models.CharField(max_length=64, db_index=True)
+    value_hash = models.CharField(max_length=64)
+    # The report's district, copied when the row is written (a report never
+    # changes district), so "how common is this value in the user's districts?"
+    # is one index range per value, without joining every row to its report.
+    # No index of its own: areas are never deleted (geography.Area), and the
+    # scope index below leads with the value.
+    district = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["tip", "kind", "value_hash"], name="portal_tipindicator_unique"
+            )
+        ]
+        indexes = [
+            # Also serves lookups by value alone; the report id is in the index
+            # so counting a value's reports reads no table rows.
+            models.Index(
+                fields=["value_hash", "district", "tip"], name="portal_tipindicator_scope_idx"
             )
         ]
 

@@ -2,7 +2,8 @@
 
 Every stored file (core/storage.py: MEDIA_ROOT/reports, or the object store)
 is named by exactly one row:
-a reporter's attachment, a piece of evidence or a victim's photograph. Two
+a reporter's attachment, a piece of evidence, a victim's photograph or an
+inspection's photograph. Two
 things can go wrong, and this finds both:
 
 - a row whose file is missing (storage lost it, or a report was stored before
@@ -29,6 +30,7 @@ FILE_FIELDS = [
     ("portal", "TipAttachment", "stored_name"),
     ("cases", "Evidence", "stored_name"),
     ("victims", "ProtectionRecord", "photo_name"),
+    ("agencies", "InspectionPhoto", "stored_name"),
 ]
 
 

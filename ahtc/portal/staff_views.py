@@ -195,7 +195,7 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cell:intake_detail", pk=tip.pk)
     context = {
         "tip": tip,
-        "duplicates": possible_duplicates(tip, tips_for_user(request.user)),
+        "duplicates": possible_duplicates(tip, request.user),
         "due": sla_due(tip),
         "thread": tip.messages.select_related("author").prefetch_related("attachments"),
         "triage": triage,

@@ -20,6 +20,7 @@ each answer with 95% confidence intervals, by tehsil; small cells suppressed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -205,3 +206,143 @@ def instrument_summary(
         coverage=_coverage(instrument, rows),
         fields=[_summarise(spec, loaded, language) for spec in specs],
     )
+
+
+# --- charts --------------------------------------------------------------------------------------
+# Geometry for the server-rendered SVG charts (no script): the template draws
+# what these return, beside the table of the same numbers. Drawn left to right
+# and mirrored for right-to-left pages, so the labels sit at the start of the
+# line in both. Suppressed shares are not drawn; their text says why.
+
+CHART_WIDTH = 360  # drawn at about this size on a phone; the label is above its bar
+CHART_PAD = 4
+CHART_TEXT = 124  # room after the longest bar for the share and its interval
+CHART_ROW = 46
+CHART_TOP = 20  # the axis labels
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    text: str
+    y: int
+    drawn: bool
+    x: float = 0.0
+    width: float = 0.0
+    low: float = 0.0  # the interval's ends, as x
+    high: float = 0.0
+    label_x: float = 0.0
+    text_x: float = 0.0
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[Bar]
+    height: int
+    ticks: list[tuple[float, str, str]]  # x, text, text-anchor
+    anchor_label: str  # text-anchor: "start" left to right, "end" mirrored
+    anchor_text: str
+    width: int = CHART_WIDTH
+
+
+def _percent(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+class _Axis:
+    """Places a fraction 0..1 on the line, mirrored when right to left."""
+
+    def __init__(self, rtl: bool) -> None:
+        self.rtl = rtl
+        self.room = CHART_WIDTH - CHART_PAD - CHART_TEXT
+
+    def x(self, fraction: float) -> float:
+        ltr = CHART_PAD + self.room * max(0.0, min(1.0, fraction))
+        return round(CHART_WIDTH - ltr if self.rtl else ltr, 1)
+
+    def span(self, fraction: float) -> tuple[float, float]:
+        """A bar from 0 to `fraction`: its x and width."""
+        width = round(self.room * max(0.0, min(1.0, fraction)), 1)
+        return (self.x(fraction) if self.rtl else self.x(0)), width
+
+    def label_x(self) -> float:
+        return self.x(0)
+
+    def after(self, fraction: float) -> float:
+        return self.x(fraction) + (-5 if self.rtl else 5)
+
+
+def _chart(bars: list[Bar], axis: _Axis) -> Chart:
+    anchor, other = ("end", "start") if axis.rtl else ("start", "end")
+    ticks = [(axis.x(0), "0%", anchor), (axis.x(0.5), "50%", "middle"), (axis.x(1), "100%", other)]
+    return Chart(bars, CHART_TOP + max(len(bars), 1) * CHART_ROW, ticks, anchor, anchor)
+
+
+def _share_bar(share: Share, y: int, axis: _Axis, suppressed_text: str) -> Bar:
+    label = share.label or share.value
+    interval, value = share.interval, share.share
+    if value is None or interval is None:
+        return Bar(label, f"{share.shown_count}: {suppressed_text}", y, False, text_x=axis.after(0))
+    x, width = axis.span(value)
+    text = f"{_percent(value)} ({_percent(interval[0])}–{_percent(interval[1])})"
+    return Bar(
+        label,
+        text,
+        y,
+        True,
+        x,
+        width,
+        axis.x(interval[0]),
+        axis.x(interval[1]),
+        text_x=axis.after(max(value, interval[1])),
+    )
+
+
+def share_chart(shares: list[Share], *, rtl: bool, suppressed_text: str) -> Chart:
+    """One bar per answer: the share, its 95% interval as a line with ends."""
+    axis = _Axis(rtl)
+    bars = [
+        _share_bar(s, CHART_TOP + i * CHART_ROW, axis, suppressed_text)
+        for i, s in enumerate(shares)
+    ]
+    return _chart([dataclasses.replace(b, label_x=axis.label_x()) for b in bars], axis)
+
+
+def coverage_chart(rows: list[Coverage], *, rtl: bool, of_text: str, unknown_text: str) -> Chart:
+    """Surveyed against the known universe, per district."""
+    axis = _Axis(rtl)
+    bars = []
+    for i, row in enumerate(rows):
+        y, share = CHART_TOP + i * CHART_ROW, row.share
+        if share is None:
+            bars.append(Bar(row.district, f"{row.surveyed} ({unknown_text})", y, False))
+            continue
+        x, width = axis.span(share)
+        text = of_text % {"n": row.surveyed, "of": row.universe, "pct": _percent(share)}
+        bars.append(Bar(row.district, text, y, True, x, width, text_x=axis.after(share)))
+    bars = [
+        dataclasses.replace(b, label_x=axis.label_x(), text_x=b.text_x or axis.after(0))
+        for b in bars
+    ]
+    return _chart(bars, axis)
+
+
+def summary_charts(summary: Summary, *, rtl: bool) -> dict[str, Any]:
+    """The page's charts: coverage, and each choice question's shares."""
+    from django.utils.translation import gettext as _
+
+    hidden = _("fewer than 11, not drawn")
+    return {
+        "coverage": coverage_chart(
+            summary.coverage,
+            rtl=rtl,
+            of_text=_("%(n)s of %(of)s (%(pct)s)"),
+            unknown_text=_("known number not set"),
+        ),
+        "fields": [
+            (item, share_chart(item.shares, rtl=rtl, suppressed_text=hidden))
+            if item.kind == "choices" and item.n
+            else (item, None)
+            for item in summary.fields
+        ],
+    }

@@ -5,27 +5,33 @@
   finding_create), found by the reviewer on the day of the visit. A child
   that cannot be recorded (an age of 18 or more, a visit in the future)
   stops the approval with the reason, so nothing is half done.
-- Brick-kiln survey and travel-agency inspection: the kiln and agency
-  registries (their own apps) hear of approved submissions by registering a
-  hook for "ahtc_brick_kiln" / "ahtc_agency_inspection" with
-  `surveys.services.approval_hook_register(form_id, hook)` in their
-  AppConfig.ready(); the hook gets the submission and the reviewer and
-  returns the references it made, kept on the submission. Nothing is
-  registered for them here.
-- Returned-migrant questionnaire: `case_consent` = yes marks the
-  respondent's consent to a case; opening one stays the cell's decision.
+- Brick-kiln survey (findings_kiln.py) and travel-agency inspection
+  (findings_agency.py): a survey visit on the kiln, an inspection with the
+  SOP checklist on the agency, each through its own app's services. The
+  record is matched, never guessed (findings_match.py); an unmatched one
+  stops the approval until the reviewer chooses the record or creates it.
+  The hooks are registered here rather than in the labour and agencies
+  apps' ready(): they read the survey's answers, so the dependency stays
+  surveys -> registries, never back.
+- Returned-migrant questionnaire: `case_consent` = yes lets a cell officer
+  of the district open a case from it (findings_case.py): the cell's
+  decision, refused without consent, audited.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ahtc.accounts.models import User
-from ahtc.surveys.models import Submission
-from ahtc.surveys.services import SurveyError, approval_hook_register
+from ahtc.surveys.findings_agency import agency_inspection_record
+from ahtc.surveys.findings_kiln import kiln_survey_record
+from ahtc.surveys.findings_match import AGENCY_FORM, KILN_FORM
+from ahtc.surveys.models import ReviewStatus, Submission
+from ahtc.surveys.services import APPROVAL_HOOKS, SurveyError, approval_hook_register
 
 WORKSHOP = "ahtc_workshop_children"
 PLACES = {
@@ -79,3 +85,26 @@ def workshop_children_record(submission: Submission, by: User) -> list[str]:
 
 
 approval_hook_register(WORKSHOP, workshop_children_record)
+approval_hook_register(KILN_FORM, kiln_survey_record)
+approval_hook_register(AGENCY_FORM, agency_inspection_record)
+
+
+@transaction.atomic
+def findings_apply(*, submission: Submission, by: User) -> list[str]:
+    """Run the flow for a submission approved without it (the demo's bulk
+    approval, or approvals made before a hook existed). Each hook records
+    once (FindingLink), so running it again adds nothing."""
+    if submission.status != ReviewStatus.APPROVED:
+        raise SurveyError(_("Only an approved submission flows into the registries."))
+    if submission.instrument.form_id == WORKSHOP and submission.outcomes:
+        return list(submission.outcomes)  # the children are recorded already
+    made = [
+        ref
+        for hook in APPROVAL_HOOKS.get(submission.instrument.form_id, [])
+        for ref in hook(submission, by)
+    ]
+    new = [ref for ref in made if ref not in submission.outcomes]
+    if new:
+        submission.outcomes = [*submission.outcomes, *new]
+        submission.save(update_fields=["outcomes", "updated_at"])
+    return made

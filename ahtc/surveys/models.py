@@ -45,6 +45,7 @@ class Source(models.TextChoices):
     KOBO_CSV = "kobo_csv", _("KoboToolbox CSV export")
     ODK_ZIP = "odk_zip", _("ODK Central ZIP export")
     DEMO = "demo", _("demo data")
+    WEB = "web", _("web form")
 
 
 class Instrument(TimeStampedModel):
@@ -182,6 +183,10 @@ class Submission(TimeStampedModel):
     sealed = EncryptedTextField(blank=True)
     # References of records the approval created (child-labour findings ...).
     outcomes = models.JSONField(default=list, blank=True)
+    # Who filled in the web form (surveys/collect.py); empty for imports.
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -201,3 +206,38 @@ class Submission(TimeStampedModel):
             value: dict[str, Any] = json.loads(self.sealed)
             return value
         return dict(self.data)
+
+
+class LinkKind(models.TextChoices):
+    """What a submission is linked to in another registry (findings_*.py)."""
+
+    KILN = "kiln", _("kiln in the labour registry")
+    KILN_INSPECTION = "kiln_inspection", _("survey visit recorded on the kiln")
+    AGENCY = "agency", _("agency in the registry")
+    AGENCY_INSPECTION = "agency_inspection", _("inspection recorded on the agency")
+    CASE = "case", _("case opened from the questionnaire")
+
+
+class FindingLink(models.Model):
+    """A record of another app that a submission was matched to or made.
+
+    The reviewer's choice of kiln or agency is kept before the approval (the
+    approval waits for it); what the approval made is kept once, so running
+    the flow again never records the same visit twice.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="links")
+    kind = models.CharField(max_length=20, choices=LinkKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    reference = models.CharField(max_length=60, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "kind"], name="surveys_link_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.kind} {self.object_id}"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from ahtc.accounts.roles import Perm, Role
 from ahtc.accounts.selectors import user_scope
@@ -110,3 +110,43 @@ def aggregate_districts(user: Any) -> QuerySet[Area]:
     return Area.objects.filter(scope.q(Perm.VIEW_AGGREGATES), level=AreaLevel.DISTRICT).order_by(
         "name_en"
     )
+
+
+# --- the partner API (ahtc/api/surveys.py, docs/api.md) ---------------------------------
+
+
+def instruments_for_user(user: Any) -> QuerySet[Instrument]:
+    """Instruments the API shows (the forms, no answers): all of them to readers
+    of statistics, who see every instrument's results; those whose rows the
+    user reads; ordinary ones to instrument managers. A sensitive or highest
+    instrument stays hidden (404) from everyone else, administrators included:
+    that a survey of a community at risk exists is not theirs to pass on."""
+    if not getattr(user, "is_authenticated", False):
+        return Instrument.objects.none()
+    if reads_aggregates(user):
+        return Instrument.objects.all()
+    levels: set[str] = set()
+    for grant in user_scope(user).grants:
+        levels |= ROW_ROLES.get(grant.role, frozenset())
+    if manages_instruments(user):
+        levels.add(Sensitivity.ORDINARY)
+    return Instrument.objects.filter(sensitivity__in=levels)
+
+
+def instrument_for_user(user: Any, form_id: str) -> Instrument:
+    """One instrument by form id; 404 (audited when it exists) outside the user's reach."""
+    pk = Instrument.objects.filter(form_id=form_id).values_list("pk", flat=True).first()
+    return get_scoped_or_404(user=user, scoped=instruments_for_user(user), pk=pk)
+
+
+def review_counts_for_user(user: Any) -> dict[tuple[int, str], int]:
+    """Submissions per (instrument id, review state) in the user's reach: the
+    rows they read, and every row in the districts of their statistics."""
+    reach = _row_query(user) | user_scope(user).q(Perm.VIEW_AGGREGATES, "district__path")
+    grouped = (
+        Submission.objects.filter(reach)
+        .order_by()
+        .values_list("instrument_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    return {(instrument, status): n for instrument, status, n in grouped}

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
 from ahtc.accounts.decorators import staff_view
@@ -24,7 +24,8 @@ from ahtc.core.models import AuditAction, AuditOutcome
 from ahtc.core.uploads import UploadLimits, accepts_files
 from ahtc.surveys import forms as f
 from ahtc.surveys import selectors as sel
-from ahtc.surveys.aggregates import instrument_summary
+from ahtc.surveys.aggregates import instrument_summary, summary_charts
+from ahtc.surveys.collect import collect_districts
 from ahtc.surveys.exports import summary_xlsx
 from ahtc.surveys.imports import MAX_EXPORT_BYTES, batch_import_start
 from ahtc.surveys.models import ImportBatch, Instrument, ReviewStatus, Submission
@@ -145,6 +146,7 @@ def instrument_detail(request: HttpRequest, form_id: str) -> HttpResponse:
         "fields": fields,
         "rows": sel.reads_rows(user, instrument),
         "can_ingest": sel.row_districts(user, instrument).exists(),
+        "can_collect": collect_districts(user, instrument).exists(),
         "aggregates": sel.reads_aggregates(user),
         "batches": ImportBatch.objects.filter(
             instrument=instrument, district__in=sel.row_districts(user, instrument)
@@ -317,6 +319,9 @@ def aggregates(request: HttpRequest, form_id: str) -> HttpResponse:
             f'attachment; filename="{instrument.form_id}-aggregates.xlsx"'
         )
         return response
+    charts = summary_charts(summary, rtl=get_language_bidi())
     return render(
-        request, "surveys/aggregates.html", {"summary": summary, "instrument": instrument}
+        request,
+        "surveys/aggregates.html",
+        {"summary": summary, "instrument": instrument, "charts": charts},
     )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import Count, Min
+from django.db.models import Count, F, Min
 from django.test import override_settings
 from django.utils import translation
 
@@ -216,6 +216,13 @@ class TestTinyRun:
             .filter(pk=one.person_id)
             .exists()
         )
+
+    @pytest.mark.django_db
+    def test_indicator_rows_carry_their_reports_district(self, built: Built) -> None:
+        """Duplicate suggestions count values per district on these rows (issue 19)."""
+        rows = TipIndicator.objects.filter(tip__in=built.scale_tips())
+        assert rows.exists()
+        assert not rows.exclude(district=F("tip__district")).exists()
 
     @pytest.mark.django_db
     def test_common_names_are_common_and_found_by_the_name_search(self, built: Built) -> None:

@@ -46,16 +46,18 @@ def test_api_lists_the_catalogue_with_pending_entries(
 
 
 def test_api_serves_values_and_breakdowns(
-    provincial_monitor: User, reports: None, login_as: LoginAs
+    officer_mbdin: User, provincial_monitor: User, reports: None, login_as: LoginAs
 ) -> None:
-    client = login_as(provincial_monitor)
-    body = client.get(
-        values_url("reports_received"), {"area": "PK620", "period": "2025-07", "by": "channel"}
-    ).json()
+    """The district's cell reads its numbers exactly; the monitor sees small
+    ones hidden (test_suppression_surfaces.py)."""
+    query = {"area": "PK620", "period": "2025-07", "by": "channel"}
+    body = login_as(officer_mbdin).get(values_url("reports_received"), query).json()
     assert body["total"]["value"] == 2
     assert {v["category"]: v["value"] for v in body["values"]}["helpline"] == 1
-    province = client.get(values_url("reports_received"), {"area": "PK6", "period": "2025-07"})
-    assert province.json()["total"]["value"] == 3
+    province = login_as(provincial_monitor).get(
+        values_url("reports_received"), {"area": "PK6", "period": "2025-07"}
+    )
+    assert province.json()["total"]["display"] == "fewer than 11"
 
 
 def test_api_refuses_bad_input(provincial_monitor: User, login_as: LoginAs) -> None:

@@ -65,20 +65,60 @@ def test_the_monitor_sees_the_form_and_sets_a_target(
     assert AuditEvent.objects.filter(action="update", object_type="monitoring.target").exists()
 
 
-@pytest.mark.parametrize("persona", ["committee_mbdin", "analyst_province", "officer_mbdin"])
-def test_roles_that_do_not_set_targets_are_refused_with_their_typing_kept(
+@pytest.fixture
+def cell_head_mbdin(make_user: Callable[..., User]) -> User:
+    return make_user("cell_head_mbdin", Role.CELL_HEAD, "PK620")
+
+
+@pytest.fixture
+def analyst_mbdin(make_user: Callable[..., User]) -> User:
+    return make_user("analyst_mbdin", Role.ANALYST, "PK620")
+
+
+@pytest.mark.parametrize(
+    "persona", ["analyst_province", "officer_mbdin", "cell_head_mbdin", "analyst_mbdin"]
+)
+def test_roles_without_set_targets_are_refused_with_their_typing_kept(
     persona: str, request: pytest.FixtureRequest, login_as: LoginAs
 ) -> None:
+    """They read the district's statistics but hold no *set targets* (roles.py)."""
     client = login_as(request.getfixturevalue(persona))
     assert "Set a target" not in client.get(PAGE, {"area": "PK620"}).content.decode()
     response = client.post(SAVE, TYPED)
     assert response.status_code == 403
     page = response.content.decode()
-    assert "Targets are set by the provincial monitor for this area" in page
+    assert "set by the provincial monitor or the district&#x27;s committee" in page
     assert 'value="42"' in page
     assert "Agreed with the committee" in page
     assert not Target.objects.exists()
-    assert refused_rows().filter(area_code="PK620").exists()
+    refusal = refused_rows().get(area_code="PK620")
+    assert refusal.reason == "lacks permission set_targets"
+
+
+def test_the_districts_committee_sets_its_own_districts_target(
+    committee_mbdin: User, login_as: LoginAs
+) -> None:
+    client = login_as(committee_mbdin)
+    assert "Set a target" in client.get(PAGE, {"area": "PK620"}).content.decode()
+    response = client.post(SAVE, TYPED)
+    assert response.status_code == 302
+    assert Target.objects.get(area__code="PK620").set_by == committee_mbdin
+
+
+def test_a_committee_cannot_set_the_divisions_target(
+    committee_mbdin: User, login_as: LoginAs
+) -> None:
+    """Its statistics stop at its district: the division answers 404 (audited)."""
+    response = login_as(committee_mbdin).post(SAVE, {**TYPED, "area": "PK6DV03"})
+    assert response.status_code == 404
+    assert not Target.objects.exists()
+
+
+def test_set_targets_is_granted_as_data() -> None:
+    from ahtc.accounts.roles import Perm, role_permissions
+
+    holders = {role for role in Role if Perm.SET_TARGETS in role_permissions(role)}
+    assert holders == {Role.PROVINCIAL_MONITOR, Role.COMMITTEE_MEMBER}
 
 
 def test_a_monitor_of_another_division_is_refused(

@@ -103,6 +103,15 @@ def test_titles_and_castes_are_set_apart(
         ("اسلم", "aslam"),
         ("بشیر", "bashir"),
         ("zarmeen", "zarmeen"),  # unknown names pass unchanged
+        # Typos of Muhammad (one letter dropped, added, changed, swapped) ...
+        ("muammad", "muhammad"),
+        ("muhammaad", "muhammad"),
+        ("muhamamd", "muhammad"),
+        ("muhammd", "muhammad"),
+        # ... but not names that only look alike.
+        ("mehmood", "mehmood"),
+        ("mahmood", "mahmood"),
+        ("mushtaq", "mushtaq"),
     ],
 )
 def test_canonical_spelling(word: str, expected: str) -> None:

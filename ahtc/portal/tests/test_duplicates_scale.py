@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from ahtc.accounts.models import User
+from ahtc.accounts.selectors import user_scope
 from ahtc.portal import duplicates
 from ahtc.portal.duplicates import possible_duplicates
 from ahtc.portal.models import Tip
-from ahtc.portal.selectors import tips_for_user
 
 from .test_intake import make_tip
 
@@ -38,7 +38,7 @@ class TestSmallDistrict:
         _tips_elsewhere(25)
         mine = _far_in_time(make_tip(district="PK610", category="other", involved="Kashif"))
         probe = make_tip(district="PK610", category="fake_agent", involved=STRONG)
-        found = possible_duplicates(probe, tips_for_user(officer_gujrat))
+        found = possible_duplicates(probe, officer_gujrat)
         assert [c.tip for c in found] == [mine]
         assert found[0].reasons == ["same name or word"]
 
@@ -48,7 +48,7 @@ class TestSmallDistrict:
             make_tip(district="PK610", category="other", involved="+92 300 1234567")
         )
         probe = make_tip(district="PK610", category="fake_agent", involved=STRONG)
-        found = possible_duplicates(probe, tips_for_user(officer_gujrat))
+        found = possible_duplicates(probe, officer_gujrat)
         assert found[0].tip == same_phone
         assert "same phone number" in found[0].reasons
 
@@ -57,7 +57,7 @@ class TestSmallDistrict:
     ):
         theirs = _tips_elsewhere(3)
         probe = make_tip(district="PK610", involved=STRONG)
-        found = possible_duplicates(probe, tips_for_user(officer_gujrat))
+        found = possible_duplicates(probe, officer_gujrat)
         assert not {c.tip.pk for c in found} & {t.pk for t in theirs}
         page = login_as(officer_gujrat).get(reverse("cell:intake_detail", args=[probe.pk]))
         assert page.status_code == 200
@@ -74,14 +74,14 @@ class TestCommonValues:
         for category in ("other", "child_labour", "forced_marriage", "forced_begging"):
             _far_in_time(make_tip(category=category, involved="Muhammad"))
         probe = make_tip(category="fake_agent", involved="Muhammad")
-        assert possible_duplicates(probe, tips_for_user(officer_mbdin)) == []
+        assert possible_duplicates(probe, officer_mbdin) == []
 
     def test_a_value_at_the_limit_still_counts(self, officer_mbdin: User, monkeypatch: Any):
         monkeypatch.setattr(duplicates, "COMMON_VALUE_LIMIT", 3)
         for category in ("other", "child_labour", "forced_marriage"):
             _far_in_time(make_tip(category=category, involved="Muhammad"))
         probe = make_tip(category="fake_agent", involved="Muhammad")
-        assert len(possible_duplicates(probe, tips_for_user(officer_mbdin))) == 3
+        assert len(possible_duplicates(probe, officer_mbdin)) == 3
 
     def test_common_elsewhere_still_counts_here(self, officer_gujrat: User, monkeypatch: Any):
         """Common is counted within the user's districts, not the province."""
@@ -89,15 +89,15 @@ class TestCommonValues:
         _tips_elsewhere(5, involved="Muhammad")
         mine = _far_in_time(make_tip(district="PK610", category="other", involved="Muhammad"))
         probe = make_tip(district="PK610", category="fake_agent", involved="Muhammad")
-        assert [c.tip for c in possible_duplicates(probe, tips_for_user(officer_gujrat))] == [mine]
+        assert [c.tip for c in possible_duplicates(probe, officer_gujrat)] == [mine]
 
 
 @pytest.mark.django_db
 class TestQueryCount:
     def _probe_queries(self, user: User, probe: Tip, assert_max: Any) -> int:
-        within = tips_for_user(user)
+        user_scope(user)  # the grants, read once per request before this
         with assert_max(2):
-            found = possible_duplicates(probe, within)
+            found = possible_duplicates(probe, user)
             # Reading the results (district names, reasons) costs nothing more.
             assert all(c.tip.district.name_en and c.reasons for c in found)
         return len(found)

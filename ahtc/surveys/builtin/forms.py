@@ -400,14 +400,15 @@ AGENCY = Form(
     form_id="ahtc_agency_inspection",
     title_en="Travel-agency inspection",
     title_ur="ٹریول ایجنسی کا معائنہ",
-    version="2025.1",
+    version="2025.2",
     sensitivity=Sensitivity.ORDINARY,
     unit="agency",
     questions=[
         *_where(),
         Q("text", "agency_name", "Agency (name and address)", "ایجنسی (نام اور پتا)", True),
         Q("text", "licence_number", "Licence number, if any", "لائسنس نمبر، اگر ہو"),
-        # The SOP for agencies: licence shown, staff list shown, advisories up.
+        # The SOP for agencies: licence, staff list, advisory and fees shown (2025.2
+        # added the fees: the registry's checklist has five items).
         _check("registered", "Registered or licensed?", "رجسٹرڈ یا لائسنس یافتہ؟"),
         _check("licence_displayed", "Licence displayed?", "لائسنس آویزاں؟"),
         _check("staff_list_displayed", "List of employees displayed?", "ملازمین کی فہرست آویزاں؟"),
@@ -415,6 +416,11 @@ AGENCY = Form(
             "advisory_displayed",
             "Public advisory against fraud displayed?",
             "فراڈ سے بچاؤ کی عوامی ہدایت آویزاں؟",
+        ),
+        _check(
+            "fee_schedule_displayed",
+            "Schedule of fees displayed?",
+            "فیسوں کا شیڈول آویزاں؟",
         ),
         _check("receipts_issued", "Receipts issued for payments?", "ادائیگیوں کی رسید دی جاتی ہے؟"),
         _check(

@@ -17,6 +17,7 @@ from ahtc.accounts.models import User
 from ahtc.agencies.imports import import_run, import_start
 from ahtc.agencies.links import broker_parties_link
 from ahtc.agencies.models import AgencyImport
+from ahtc.agencies.recruits import recruiters_link_by_text
 from ahtc.geography.models import Area, AreaLevel
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         link = sub.add_parser("link", help="link broker parties to agencies by name")
-        link.add_argument("--district", default="")
+        link.add_argument("--district", default="")  # also victims' recruiters
         imp = sub.add_parser("import", help="import agencies from CSV or XLSX")
         imp.add_argument("file")
         imp.add_argument("--district", required=True)
@@ -37,6 +38,11 @@ class Command(BaseCommand):
             district = _district(options["district"]) if options["district"] else None
             linked = broker_parties_link(district=district)
             self.stdout.write(f"linked {linked} broker parties to agencies")
+            matched = recruiters_link_by_text(district=district)
+            self.stdout.write(
+                f"linked {len(matched.links)} victims' recruiters to agencies; "
+                f"{matched.left} left as text"
+            )
             return
         self._import(Path(options["file"]), _district(options["district"]), options["user"])
 
@@ -47,7 +53,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"no file {path}")
         job = import_start(
-            district=district, by=user, file_name=path.name, content=path.read_bytes()
+            district=district,
+            by=user,
+            file_name=path.name,
+            content=path.read_bytes(),
+            queue=False,
         )
         created = import_run(job.pk)
         job = AgencyImport.objects.get(pk=job.pk)
