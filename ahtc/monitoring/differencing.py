@@ -27,7 +27,8 @@ be found by adding and subtracting shown numbers (tested by brute force in
 tests/test_differencing.py). This holds for counts whose months add up; for
 counts of distinct things over a period (a kiln inspected in two months counts
 once in the year) the year is not the sum of its months and subtraction gives
-no exact number anyway, so the same rule only hides more than needed.
+no exact number anyway, so the rule is applied only to the counts kept as
+monthly tallies, whose months add up by construction (suppression._adds_up).
 """
 
 from __future__ import annotations

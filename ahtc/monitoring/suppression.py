@@ -81,6 +81,18 @@ def _parts_withheld(v: IndicatorValue, k: int) -> IndicatorValue:
     return v
 
 
+def _adds_up(code: str) -> bool:
+    """Counts whose months add up to the period's: the ones kept as monthly
+    tallies (aggregates.PREAGGREGATED). The year's rule is for them only; the
+    others (an accused convicted in two months, a kiln inspected twice) are
+    counted once in a year that is not the sum of its months, so subtraction
+    gives no exact number, and reading their twelve months live would cost a
+    query each (differencing.py)."""
+    from ahtc.monitoring.aggregates import PREAGGREGATED
+
+    return code in PREAGGREGATED and indicator_def(code).measure == Measure.COUNT
+
+
 def _counts(months: Sequence[IndicatorValue]) -> list[int]:
     return [int(m.numerator or 0) if m.ok else 0 for m in months]
 
@@ -111,7 +123,7 @@ class Screen:
         return _parts_withheld(v, self.k)
 
     def _hidden_in_year(self, v: IndicatorValue) -> bool:
-        if not self.periods or v.category or indicator_def(v.code).measure != Measure.COUNT:
+        if not self.periods or v.category or not _adds_up(v.code):
             return False
         try:
             year = fiscal_year_of(period_parse(v.period))
@@ -133,7 +145,7 @@ class Screen:
         queries, not 12 per area), before their values are judged."""
         if not self.k or not self.periods or not compared or total.category:
             return
-        if indicator_def(total.code).measure != Measure.COUNT:
+        if not _adds_up(total.code):
             return
         try:
             year = fiscal_year_of(period_parse(total.period))
