@@ -142,6 +142,14 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "-at"], name="core_audit_actor_idx"),
             # A district's audit page: its rows, newest first (cell/views.audit).
             models.Index(fields=["area_code", "-id"], name="core_audit_area_idx"),
+            # The Overview's "refusals in the last days": refusals are a few in a
+            # thousand rows, so a partial index finds them without reading the
+            # week's allowed reads (issue 19).
+            models.Index(
+                fields=["-at"],
+                name="core_audit_refused_idx",
+                condition=models.Q(outcome="refused"),
+            ),
         ]
         constraints = [
             # One successor per row: two writers linking to the same row would

@@ -195,6 +195,13 @@ class Tip(TimeStampedModel):
             ),
             # Monitoring: reports received in a period, province-wide (issue 13).
             models.Index(fields=["created_at"], name="portal_tip_created_idx"),
+            # The intake queue's default filter (open, or linked with no case),
+            # an OR that the open index above cannot serve (issue 19).
+            models.Index(
+                fields=["district", "created_at"],
+                name="portal_tip_queue_idx",
+                condition=Q(status__in=["new", "triaged"]) | Q(link_review=True),
+            ),
             # The Overview's "replies waiting", over any status (issue 19).
             models.Index(
                 fields=["district"], name="portal_tip_reply_idx", condition=Q(reply_waiting=True)
