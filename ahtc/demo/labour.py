@@ -39,6 +39,10 @@ BONDED = frozenset({3, 21, 39, 57})  # classified as trafficking: bonded child l
 FIRST_FOUND = dt.date(2025, 1, 8)
 NAMES = ["Ali", "Hamza", "Ahmed", "Saad", "Hira", "Zainab", "Ayesha", "Fatima", "Umar"]
 NAMES_UR = ["علی", "حمزہ", "احمد", "سعد", "حرا", "زینب", "عائشہ", "فاطمہ", "عمر"]
+# Second names, so no two children share a name (the matching run would
+# propose every "Ali" of an age for review).
+SECOND = ["Iqbal", "Saleem", "Akhtar", "Rafiq", "Bashir", "Latif", "Hanif", "Anwar"]
+SECOND_UR = ["اقبال", "سلیم", "اختر", "رفیق", "بشیر", "لطیف", "حنیف", "انور"]
 GIRLS = {"Hira", "Zainab", "Ayesha", "Fatima"}
 WORKSHOPS = [
     PlaceKind.WORKSHOP_AUTO,
@@ -77,8 +81,8 @@ def _found(
         district=district,
         tehsil=tehsils[n % len(tehsils)] if tehsils else None,
         by=ctx.users["officer_mbdin"],
-        name_latin=f"{name} {n + 1:02d} (demo)",
-        name_urdu=f"{NAMES_UR[n % len(NAMES)]} {n + 1:02d} (نمونہ)",
+        name_latin=f"{name} {SECOND[n // len(NAMES) % len(SECOND)]} (demo)",
+        name_urdu=f"{NAMES_UR[n % len(NAMES)]} {SECOND_UR[n // len(NAMES) % len(SECOND)]} (نمونہ)",
         sex=Sex.FEMININE if name in GIRLS else Sex.MASCULINE,
         age_years=7 + n % 8,
         age_evidence=EVIDENCE[n % len(EVIDENCE)],

@@ -83,6 +83,27 @@ class Registry:
         return None, shops[n % len(shops)]
 
 
+# Synthetic names of owners and workers: a given name and a second name,
+# every one different once normalised (people/names.py drops numbers and
+# initials, so "Kiln owner 001" and "Kiln owner 115" were one name to the
+# matching run, which then proposed 13,000 pairs for review).
+MEN = ["Tariq", "Javed", "Nadeem", "Shahid", "Khalid", "Arshad", "Pervaiz", "Zafar"]
+MEN += ["Naveed", "Sajid", "Waseem", "Rashid", "Abid", "Majid", "Sohail", "Akram"]
+MEN += ["Ghulam", "Sarfraz", "Maqsood", "Mushtaq", "Liaquat", "Nasir", "Riaz", "Aslam"]
+WOMEN = ["Nasreen", "Shamim", "Parveen", "Rukhsana", "Kausar", "Naseem", "Razia", "Sughran"]
+WOMEN += ["Bushra", "Tahira", "Nusrat", "Zubaida"]
+SECOND = ["Iqbal", "Saleem", "Mehmood", "Akhtar", "Rafiq", "Bashir", "Latif", "Hanif"]
+SECOND += ["Yousaf", "Anwar", "Siddique", "Ashraf", "Hameed", "Rasheed", "Sabir", "Nazir"]
+SECOND += ["Habib", "Sadiq", "Shafi", "Jamil", "Taj", "Din", "Fazal", "Karim"]
+
+
+def person_name(n: int, *, feminine: bool = False) -> str:
+    """The n-th synthetic name (576 different men's, 288 women's)."""
+    first = WOMEN if feminine else MEN
+    given = first[n % len(first)]
+    return f"{given} {SECOND[(n // len(first) + n) % len(SECOND)]} (demo)"
+
+
 def _kilns(ctx: DemoContext, district: Area, tehsils: list[Area]) -> list[BrickKiln]:
     officer: User = ctx.users["officer_mbdin"]
     kilns: list[BrickKiln] = []
@@ -93,7 +114,7 @@ def _kilns(ctx: DemoContext, district: Area, tehsils: list[Area]) -> list[BrickK
             by=officer,
             tehsil=tehsils[k % len(tehsils)] if tehsils else None,
             owner=kilns[k - 1].owner if k % 2 else None,  # most owners have two kilns
-            owner_name=f"Kiln owner {k // 2 + 1:03d} (demo)",
+            owner_name=person_name(k // 2),
             location=f"Kiln no. {k + 1}, village road (demo place)",
             capacity=15000 + (k % 6) * 2500,
             season=KilnSeason.DRY_SEASON if k % 5 else KilnSeason.YEAR_ROUND,
@@ -118,7 +139,7 @@ def _workshops(ctx: DemoContext, district: Area, tehsils: list[Area]) -> dict[st
             by=officer,
             kind=kind,
             tehsil=tehsils[w % len(tehsils)] if tehsils else None,
-            owner_name=f"Workshop owner {w + 1:03d} (demo)",
+            owner_name=person_name(KILNS // 2 + 1 + w),
             location=f"Workshop no. {w + 1}, main bazaar (demo place)",
         )
         s.inspection_record(
@@ -178,7 +199,8 @@ def _workers(ctx: DemoContext, kilns: list[BrickKiln]) -> list[Worker]:
         worker = s.worker_add(
             by=officer,
             kiln=kilns[k],
-            name_latin=f"Kiln worker {n + 1:03d} (demo)",
+            # Numbered after the owners: never an owner's name.
+            name_latin=person_name(KILNS // 2 + 1 + WORKSHOPS + n, feminine=not n % 4),
             sex="masculine" if n % 4 else "feminine",
             age_years=20 + n % 35,
             recorded_on=recorded,
