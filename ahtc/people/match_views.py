@@ -29,6 +29,7 @@ from ahtc.accounts.selectors import Scope, user_scope
 from ahtc.core.access import get_scoped_or_404
 from ahtc.core.audit import audit_records
 from ahtc.core.models import AuditAction
+from ahtc.geography.models import Area
 from ahtc.people.matches import DECISIONS, MatchError, candidate_decide, candidate_undo
 from ahtc.people.models import MatchCandidate, MatchStatus, Person
 
@@ -73,8 +74,13 @@ def candidates_for_user(user: Any, *, both: bool = False) -> QuerySet[MatchCandi
     """Candidates with one record (or, `both`, both records) in the user's
     review scope. Fails closed: no grant, no rows."""
     scope = user_scope(user)
-    a = _reviews(scope, "person_a__source_district__path")
-    b = _reviews(scope, "person_b__source_district__path")
+    # The areas first (a few dozen rows), then the candidates by district id:
+    # the same rule as the paths on both records' districts, but PostgreSQL
+    # planned that four-way join to the area table as a nested loop that took
+    # minutes over 14,000 candidates.
+    areas = list(Area.objects.filter(_reviews(scope, "path")).values_list("pk", flat=True))
+    a = Q(person_a__source_district_id__in=areas)
+    b = Q(person_b__source_district_id__in=areas)
     return MatchCandidate.objects.filter((a & b) if both else (a | b))
 
 
