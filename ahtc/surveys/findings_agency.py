@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ahtc.accounts.models import User
@@ -54,22 +55,36 @@ def checklist(answers: dict[str, Any]) -> dict[str, bool]:
     return {item: answers.get(question) == "yes" for item, question in CHECKLIST.items()}
 
 
+def _said(answers: dict[str, Any], question: str) -> str:
+    """An answer as the form's label in the reviewer's language (the code if
+    the form has no such choice)."""
+    from ahtc.surveys.builtin.forms import AGENCY
+
+    value = str(answers.get(question, ""))
+    if not value:
+        return "—"
+    choices = AGENCY.choices["action" if question == "action" else "yes_no"]
+    for code, english, urdu in choices:
+        if code == value:
+            return urdu if (get_language() or "").startswith("ur") else english
+    return value
+
+
 def findings_text(submission: Submission) -> str:
+    """Written in the reviewer's language at approval, like any typed note."""
     answers = submission.answers
-    return "\n".join(
-        [
-            f"From the travel-agency inspection survey (submission {submission.pk}, "
-            f"{submission.key}).",
-            f"Registered or licensed, as seen: {answers.get('registered', '—')}.",
-            f"Visa or job promises that cannot be true: {answers.get('false_promises', '—')}.",
-            f"Action taken on the visit: {answers.get('action', '—')}.",
-        ]
-        + (
-            []
-            if NOT_ASKED_BEFORE in answers
-            else ["The schedule of fees is not asked by the survey: recorded as not seen."]
-        )
-    )
+    lines = [
+        _("From the travel-agency inspection survey (submission %(pk)s, %(key)s).")
+        % {"pk": submission.pk, "key": submission.key},
+        _("Registered or licensed, as seen: %(answer)s.")
+        % {"answer": _said(answers, "registered")},
+        _("Visa or job promises that cannot be true: %(answer)s.")
+        % {"answer": _said(answers, "false_promises")},
+        _("Action taken on the visit: %(answer)s.") % {"answer": _said(answers, "action")},
+    ]
+    if NOT_ASKED_BEFORE not in answers:
+        lines.append(_("The schedule of fees is not asked by the survey: recorded as not seen."))
+    return "\n".join(lines)
 
 
 def agency_inspection_record(submission: Submission, by: User) -> list[str]:

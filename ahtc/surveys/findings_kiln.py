@@ -67,17 +67,26 @@ def notes(submission: Submission, limit: int | None) -> str:
     families = _families(submission.answers)
     advances = [_number(f.get("family/advance")) or 0 for f in families]
     bonded = sum(f.get("family/debt_bondage") == "yes" for f in families)
+    # Written in the reviewer's language at approval, like any typed note.
     lines = [
-        f"From the brick-kiln survey (submission {submission.pk}, {submission.key}).",
-        f"Families interviewed: {len(families)}; working off an advance: {bonded}.",
+        _("From the brick-kiln survey (submission %(pk)s, %(key)s).")
+        % {"pk": submission.pk, "key": submission.key},
+        _("Families interviewed: %(families)s; working off an advance: %(bonded)s.")
+        % {"families": len(families), "bonded": bonded},
     ]
     if advances:
-        lines.append(f"Advances owed: PKR {sum(advances)} in all, the highest PKR {max(advances)}.")
+        lines.append(
+            _("Advances owed: PKR %(total)s in all, the highest PKR %(highest)s.")
+            % {"total": sum(advances), "highest": max(advances)}
+        )
     if limit is not None:
         above = sum(a > limit for a in advances)
-        lines.append(f"Above the legal limit of PKR {limit} that day: {above}.")
+        lines.append(
+            _("Above the legal limit of PKR %(limit)s that day: %(above)s.")
+            % {"limit": limit, "above": above}
+        )
     children = _number(submission.answers.get("children_working")) or 0
-    lines.append(f"Children seen working: {children}.")
+    lines.append(_("Children seen working: %(children)s.") % {"children": children})
     return "\n".join(lines)
 
 

@@ -308,6 +308,22 @@ def test_the_schedule_of_fees_asked_since_2025_2_is_carried_over(
     assert visit.passed
 
 
+def test_the_inspection_note_is_written_in_the_reviewers_language(
+    builtin: dict[str, Instrument], registry_agency: Agency, officer_mbdin: User
+) -> None:
+    from django.utils import translation
+
+    submission = _bring(
+        builtin["ahtc_agency_inspection"],
+        _agency_sub("a-urdu", licence_number="dts pb 9999", fee_schedule_displayed="no"),
+    )
+    with translation.override("ur"):
+        submission_review(submission=submission, by=officer_mbdin, status="approved")
+    findings = AgencyInspection.objects.get(agency=registry_agency).findings
+    assert "ضابطہ کار پر رہنمائی" in findings  # "advice", the form's Urdu label
+    assert "From the" not in findings
+
+
 def test_an_agency_is_matched_by_its_exact_name_and_otherwise_chosen(
     builtin: dict[str, Instrument], registry_agency: Agency, officer_mbdin: User
 ) -> None:
