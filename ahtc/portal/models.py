@@ -77,6 +77,13 @@ class ChildInvolved(models.TextChoices):
 URGENT = Q(danger_now=True) | Q(child_involved="yes")
 
 
+def queue_default_q() -> Q:
+    """The intake queue's rows by default: open, or linked and waiting for its
+    case. The partial index portal_tip_queue_idx has exactly this condition,
+    which is what lets PostgreSQL use it (issue 19)."""
+    return Q(status__in=["new", "triaged"]) | Q(link_review=True)
+
+
 class Tip(TimeStampedModel):
     """A report from a citizen (web) or taken on their behalf (helpline, desk).
 
@@ -200,7 +207,7 @@ class Tip(TimeStampedModel):
             models.Index(
                 fields=["district", "created_at"],
                 name="portal_tip_queue_idx",
-                condition=Q(status__in=["new", "triaged"]) | Q(link_review=True),
+                condition=queue_default_q(),
             ),
             # The Overview's "replies waiting", over any status (issue 19).
             models.Index(

@@ -21,7 +21,7 @@ from ahtc.accounts.selectors import districts_for_user, user_scope
 from ahtc.onboarding.selectors import service_levels
 from ahtc.portal.duplicates import possible_duplicates
 from ahtc.portal.files import FileRejectedError, deliver
-from ahtc.portal.models import URGENT, Tip, TipStatus
+from ahtc.portal.models import URGENT, Tip, TipStatus, queue_default_q
 from ahtc.portal.receipts import format_code
 from ahtc.portal.selectors import overdue_q, tip_assignees, tip_for_user, tips_for_user
 from ahtc.portal.services import (
@@ -63,7 +63,7 @@ def _filtered(user: Any, form: IntakeFilter) -> Any:
     elif not data.get("reply_waiting"):  # a reply to a closed report is shown too
         # Reports marked linked with no case (before that was refused) come
         # back to the queue until someone links or closes them.
-        rows = rows.filter(Q(status__in=[TipStatus.NEW, TipStatus.TRIAGED]) | Q(link_review=True))
+        rows = rows.filter(queue_default_q())
     for name in ("category", "channel"):
         if data.get(name):
             rows = rows.filter(**{name: data[name]})

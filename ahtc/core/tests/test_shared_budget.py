@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,15 @@ def test_two_processes_draw_on_one_budget(transactional_db: None) -> None:
         pytest.fail("run with DATABASE_URL pointing at PostgreSQL (make test-postgres)")
     from django.core.cache import cache
 
-    cache.clear()
-    first, second = _run_child(), _run_child()
+    # The budget is per clock minute: two children that straddle a minute
+    # (each starts Django, seconds on a loaded machine) draw on two budgets.
+    # Such a run says nothing either way, so it is run again.
+    for _ in range(3):
+        cache.clear()
+        minute = int(time.time() // 60)
+        first, second = _run_child(), _run_child()
+        if int(time.time() // 60) == minute:
+            break
     # Seven allowed in all: five in the first process, two in the second.
     assert first == ["1", "1", "1", "1", "1"]
     assert second == ["1", "1", "0", "0", "0"]
