@@ -345,13 +345,22 @@ class LinkMethod(models.TextChoices):
     DEMO = "demo", _("demo data")
 
 
-class AgencyParty(models.Model):
-    """A case party (a broker or travel agent) that is this agency, or one of its staff."""
+class _Link(models.Model):
+    """How a record came to be linked to an agency, by whom and when."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="case_parties")
-    party = models.OneToOneField(
-        "cases.Party", on_delete=models.CASCADE, related_name="agency_link"
+    method = models.CharField(max_length=20, choices=LinkMethod.choices)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class _StaffLink(_Link):
+    """A link that may also name the member of the agency's staff."""
+
     staff = models.ForeignKey(
         AgencyPerson,
         verbose_name=_("member of staff"),
@@ -360,26 +369,28 @@ class AgencyParty(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    method = models.CharField(max_length=20, choices=LinkMethod.choices)
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+
+    class Meta:
+        abstract = True
+
+
+class AgencyParty(_StaffLink):
+    """A case party (a broker or travel agent) that is this agency, or one of its staff."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="case_parties")
+    party = models.OneToOneField(
+        "cases.Party", on_delete=models.CASCADE, related_name="agency_link"
     )
-    linked_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"party {self.party_id} is agency {self.agency_id}"
 
 
-class AgencyReport(models.Model):
+class AgencyReport(_Link):
     """A citizen report (a complaint) about this agency."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="reports")
     tip = models.ForeignKey("portal.Tip", on_delete=models.CASCADE, related_name="agency_links")
-    method = models.CharField(max_length=20, choices=LinkMethod.choices)
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    linked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -390,7 +401,7 @@ class AgencyReport(models.Model):
         return f"report {self.tip_id} about agency {self.agency_id}"
 
 
-class AgencyRecruit(models.Model):
+class AgencyRecruit(_StaffLink):
     """A victim's recruiter chosen from the registry: the agency (and the
     member of its staff) that recruited the person of a protection record.
     Kept here, like AgencyParty, so the victims models stay as they are."""
@@ -399,19 +410,6 @@ class AgencyRecruit(models.Model):
     record = models.OneToOneField(
         "victims.ProtectionRecord", on_delete=models.CASCADE, related_name="recruiter_link"
     )
-    staff = models.ForeignKey(
-        AgencyPerson,
-        verbose_name=_("member of staff"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    method = models.CharField(max_length=20, choices=LinkMethod.choices)
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    linked_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"record {self.record_id} recruited by agency {self.agency_id}"

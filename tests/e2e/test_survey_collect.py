@@ -5,7 +5,6 @@ the device when sent offline, and sent once when the connection returns."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +15,6 @@ pytestmark = pytest.mark.browser
 
 URL = "/cell/surveys/ahtc_brick_kiln/collect/"
 PASSWORD = "correct-horse-battery-42"  # conftest.PASSWORD
-SHOTS = Path("/tmp/shots-surveysA")  # noqa: S108 (screenshots to look at, not data)
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 # The queue as survey-collect.js keeps it in IndexedDB.
 QUEUE = """
@@ -93,7 +91,7 @@ def fill_kiln(page, tehsil: str, kiln: str) -> None:
         page.check(f"input[name='family[{row}]/ilo'][value=debt]")
 
 
-def test_kiln_survey_filled_offline_in_urdu_is_sent_once(page, officer):
+def test_kiln_survey_filled_offline_in_urdu_is_sent_once(page, officer, tmp_path):
     from ahtc.geography.models import Area
     from ahtc.surveys.models import Submission
 
@@ -105,8 +103,7 @@ def test_kiln_survey_filled_offline_in_urdu_is_sent_once(page, officer):
     ready(page)
     page.wait_for_selector("#collect-status[data-worker=ready]", state="attached")
     page.wait_for_function(PAGE_STORED)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "collect-ur-360.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "collect-ur-360.png"), full_page=True)
 
     # Without a connection the page comes from the service worker, with a new id.
     page.context.set_offline(True)
@@ -148,4 +145,4 @@ def test_kiln_survey_filled_offline_in_urdu_is_sent_once(page, officer):
     page.goto(URL)
     ready(page)
     assert page.locator("html").get_attribute("lang") == "en"
-    page.screenshot(path=str(SHOTS / "collect-en-desktop.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "collect-en-desktop.png"), full_page=True)
