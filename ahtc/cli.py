@@ -105,6 +105,10 @@ def _worker_beside() -> Iterator[None]:
                 child.kill()
 
 
+def _unrecognised(rest: list[str]) -> str:
+    return "unrecognized arguments: " + " ".join(rest)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="ahtc", description=__doc__.splitlines()[0] if __doc__ else ""
@@ -119,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="migrate and load the demo data")
     demo.add_argument("--serve", action="store_true", help="then start the server")
     demo.add_argument("--port", type=int, default=8000)
-    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("migrate", help="apply database migrations (or: APP MIGRATION to go to one)")
     sub.add_parser("genkey", help="print a new field-encryption key")
     sub.add_parser("rotate-keys", help="re-encrypt identity fields under the newest key")
     for name in ("createuser", "areas", "legal", "totp", "manage", "backup", "restore", "worker"):
@@ -132,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     audit = sub.add_parser("audit", help="verify or export the audit log")
     audit.add_argument("action", choices=["verify", "export"])
     args, rest = parser.parse_known_args(argv)
+    if rest and args.command in {"serve", "genkey", "rotate-keys"}:
+        parser.error(_unrecognised(rest))  # never ignored without a word
     _django()
     if args.command == "serve":
         _serve(args.port, args.production, host=args.host, workers=args.workers)
@@ -147,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.serve:
             with _worker_beside():
                 _serve(args.port, production=False)
-    elif args.command == "migrate":
-        _call("migrate", "--noinput")
+    elif args.command == "migrate":  # `ahtc migrate portal 0016` goes back, as manage.py does
+        _call("migrate", "--noinput", *rest)
     elif args.command == "rotate-keys":
         _call("rotate_keys")
     elif args.command == "audit":

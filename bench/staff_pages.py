@@ -104,6 +104,7 @@ def pages(username: str) -> Iterator[tuple[str, str]]:
     user = User.objects.get(username=username)
     yield "overview", reverse("cell:home")
     yield "intake queue", reverse("cell:intake")
+    yield "intake queue (closed)", reverse("cell:intake") + "?status=not_actionable"
     yield "case list (mine)", reverse("cell:cases")
     yield "case list (all)", reverse("cell:cases") + "?view=district"
     yield "due and overdue", reverse("cell:cases_due")

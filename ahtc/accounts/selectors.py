@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -36,6 +36,10 @@ class Grant:
 @dataclass(frozen=True)
 class Scope:
     grants: tuple[Grant, ...]
+    # The ids of the areas inside the scope, per permission, read once per scope.
+    _area_ids: dict[Perm, list[int]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def paths(self, perm: Perm) -> list[str]:
         return sorted({g.area_path for g in self.grants if perm in g.permissions})
@@ -55,6 +59,23 @@ class Scope:
         for path in self.paths(perm):
             query |= Q(**{f"{path_field}__startswith": path})
         return query
+
+    def area_ids(self, perm: Perm) -> list[int]:
+        """The ids of every area inside the scope for `perm` (one query, then
+        kept on the scope, which lives for one request)."""
+        ids = self._area_ids.get(perm)
+        if ids is None:
+            ids = list(Area.objects.filter(self.q(perm)).values_list("pk", flat=True))
+            self._area_ids[perm] = ids
+        return ids
+
+    def ids_q(self, perm: Perm, id_field: str) -> Q:
+        """The same rows as q(perm, "<fk>__path") as a filter on the foreign key
+        itself (`id_field`, e.g. "district_id"). PostgreSQL estimates a list of
+        ids from the column's statistics; through the area's path it guessed
+        1 row in 18 for a district holding 1 in 3 of the province's records,
+        and planned per-row probes. Fails closed: no grant matches nothing."""
+        return Q(**{f"{id_field}__in": self.area_ids(perm)})
 
     @property
     def roles(self) -> set[str]:

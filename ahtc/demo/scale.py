@@ -67,6 +67,7 @@ REFERENCE = {
 BUSY_DISTRICT = "PK620"  # Mandi Bahauddin
 BUSY_SHARE = 0.35
 BATCH = 2_000
+OTHERS_PER_CASE = 4  # suspects, complainants, witnesses a case names on average, at most
 SCALE_USER_PREFIX = "scale_"
 # What each onboarded partner offers in the service directory.
 PROVIDER_SERVICES = {
@@ -101,6 +102,18 @@ class ScaleSizes:
     years: int = 3
 
     @property
+    def case_others(self) -> int:
+        """Suspects, complainants and witnesses named in the cases: the people
+        who are not victims, at most OTHERS_PER_CASE a case on average."""
+        return min(max(0, self.people - self.records), OTHERS_PER_CASE * self.cases)
+
+    @property
+    def registry(self) -> int:
+        """People beyond what the cases name: in the register without a case
+        (survey respondents, kiln workers, agency staff, people searched for)."""
+        return max(0, self.people - self.records - self.case_others)
+
+    @property
     def follow_ups(self) -> int:
         from ahtc.victims.services import FOLLOW_UP_MONTHS
 
@@ -114,6 +127,7 @@ class ScaleSizes:
         reports: int | None = None,
         cases: int | None = None,
         people: int | None = None,
+        records: int | None = None,
         years: int = 3,
     ) -> ScaleSizes:
         """The trial's sizes times `factor`; explicit sizes win, and the rows
@@ -129,7 +143,10 @@ class ScaleSizes:
             raise ScaleError(_("Reports, cases and people must each be at least 1."))
         if c > r:
             raise ScaleError(_("There cannot be more cases than reports."))
-        records = round(p * REFERENCE["records"] / REFERENCE["people"])
+        if records is None:
+            records = round(p * REFERENCE["records"] / REFERENCE["people"])
+        if not 0 <= records <= p:
+            raise ScaleError(_("Protection records must be between 0 and the number of people."))
         return cls(
             reports=r,
             cases=c,
@@ -401,7 +418,7 @@ def scale_build(
     """Build the demo and the province-scale rows in one transaction: a run
     that fails leaves nothing behind. Raises ScaleError (with the reason) on a
     database holding other data, unless `force`."""
-    from ahtc.demo import scale_cases, scale_rows, scale_victims
+    from ahtc.demo import scale_cases, scale_registry, scale_rows, scale_victims
 
     refusal = scale_refusal()
     if refusal and not force:
@@ -416,6 +433,7 @@ def scale_build(
         scale_rows.reports(run, tips, audit)
         work = scale_cases.cases(run, tips, cases, audit)
         scale_victims.records(run, work.victims, audit)
+        scale_registry.people(run, audit)
         scale_victims.audit_reads(run, audit, tips, cases, work.victims)
         audit.flush()
     seconds = time.monotonic() - began
@@ -461,6 +479,11 @@ def add_scale_arguments(parser: Any) -> None:
     parser.add_argument("--reports", type=int, help=_("citizen reports (default 200,335)"))
     parser.add_argument("--cases", type=int, help=_("cases (default 20,028)"))
     parser.add_argument("--people", type=int, help=_("people (default 50,545)"))
+    parser.add_argument(
+        "--records",
+        type=int,
+        help=_("protection records (default: the trial's share of the people, 40 %)"),
+    )
     parser.add_argument("--years", type=int, default=3, help=_("years of data up to today"))
     parser.add_argument("--seed", type=int, default=1, help=_("the same seed gives the same rows"))
     parser.add_argument(
@@ -485,18 +508,20 @@ def _scale_command(command: Any, options: dict[str, Any], error: type[Exception]
             reports=options["reports"],
             cases=options["cases"],
             people=options["people"],
+            records=options.get("records"),
             years=options["years"],
         )
         command.stdout.write(
             _(
-                "Province scale: %(reports)s reports, %(cases)s cases, %(people)s people, "
-                "%(records)s protection records, %(referrals)s referrals, %(audit)s audit "
-                "events over %(years)s years (seed %(seed)s)."
+                "Province scale: %(reports)s reports, %(cases)s cases, %(people)s people "
+                "(%(registry)s of them in no case), %(records)s protection records, "
+                "%(referrals)s referrals, %(audit)s audit events over %(years)s years (seed %(seed)s)."
             )
             % {
                 "reports": f"{sizes.reports:,}",
                 "cases": f"{sizes.cases:,}",
                 "people": f"{sizes.people:,}",
+                "registry": f"{sizes.registry:,}",
                 "records": f"{sizes.records:,}",
                 "referrals": f"{sizes.referrals:,}",
                 "audit": f"{sizes.audit_events:,}",

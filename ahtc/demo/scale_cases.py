@@ -292,6 +292,12 @@ def _person(
         created_by=lead,
         created_at=spec.opened,
     )
+    return person, person_identifiers(rng, person, child=child)
+
+
+def person_identifiers(rng: random.Random, person: Person, *, child: bool) -> list[Identifier]:
+    """A phone for most people, a CNIC for some adults, normalised and hashed
+    as person_create stores them."""
     identifiers = []
     if rng.random() < 0.7:
         identifiers.append((IdentifierKind.PHONE, phone(rng)))
@@ -310,7 +316,7 @@ def _person(
                 partial=normalised.partial,
             )
         )
-    return person, rows
+    return rows
 
 
 def _people_and_parties(
@@ -332,7 +338,7 @@ def _people_and_parties(
     by_case: dict[int, list[tuple[str, int | None, str]]] = {}
     for n, role, person, identifiers in people:
         by_case.setdefault(n, []).append((role, person.pk, ""))
-        _audit_person(work, person, identifiers)
+        audit_person(work.audit, person, identifiers)
         spec, case = batch[n], rows[n][0]
         if role == PartyRole.VICTIM:
             work.victims.append(_victim(work, spec, case, person, identifiers))
@@ -369,15 +375,15 @@ def _people_and_parties(
     return parties
 
 
-def _audit_person(work: CaseWork, person: Person, identifiers: list[Identifier]) -> None:
+def audit_person(audit: AuditWriter, person: Person, identifiers: list[Identifier]) -> None:
     """As people.services.person_create audits: the person, then each identifier."""
     actor = person.created_by
-    work.audit.add(
+    audit.add(
         at=person.created_at, actor=actor, action=AuditAction.CREATE, object_type="people.person",
         object_id=person.pk, area_code=person.source_district.code,
     )  # fmt: skip
     for identifier in identifiers:
-        work.audit.add(
+        audit.add(
             at=person.created_at, actor=actor, action=AuditAction.UPDATE,
             object_type="people.person", object_id=person.pk, reason=f"identifier {identifier.kind}",
         )  # fmt: skip

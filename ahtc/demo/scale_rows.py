@@ -177,7 +177,7 @@ def plan(run: ScaleRun) -> tuple[list[TipSpec], list[CaseSpec]]:
             tips[i].case = n
     for _n in range(sizes.records):
         cases[rng.randrange(len(cases))].victims += 1
-    for _n in range(max(0, sizes.people - sizes.records)):
+    for _n in range(sizes.case_others):
         cases[rng.randrange(len(cases))].others += 1
     return tips, cases
 

@@ -15,7 +15,7 @@ from ahtc.portal.models import URGENT, Tip, TipStatus
 
 def tips_for_user(user: Any) -> QuerySet[Tip]:
     """Reports in the districts where the user may triage. Fails closed."""
-    return Tip.objects.filter(user_scope(user).q(Perm.TRIAGE_TIPS, "district__path"))
+    return Tip.objects.filter(user_scope(user).ids_q(Perm.TRIAGE_TIPS, "district_id"))
 
 
 def tip_for_user(user: Any, pk: Any) -> Tip:

@@ -96,7 +96,15 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 def _queue(request: HttpRequest, bulk: BulkForm) -> HttpResponse:
     form = IntakeFilter(request.GET or None)
-    page = Paginator(_filtered(request.user, form), 50).get_page(request.GET.get("page"))
+    # Sorted and counted as bare ids (from the status index alone at province
+    # scale: a closed status holds tens of thousands of a district's reports),
+    # then the page's 50 reports read whole (issue 19).
+    rows = _filtered(request.user, form)
+    page = Paginator(rows.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    found = rows.model.objects.select_related("district", "tehsil", "assigned_to").in_bulk(
+        list(page.object_list)
+    )
+    page.object_list = [found[pk] for pk in page.object_list]
     now = timezone.now()
     levels = service_levels(district_ids=[tip.district_id for tip in page])
     for tip in page:

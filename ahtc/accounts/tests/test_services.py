@@ -36,6 +36,26 @@ def test_scope_fails_closed_without_grants(make_user):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["officer_mbdin", "officer_gujrat", "provincial_monitor"])
+def test_scope_by_area_ids_is_the_scope_by_path(request, persona):
+    """ids_q (a list of area ids, for the planner's estimates) admits exactly the
+    areas q admits through their paths, for a district and for the province."""
+    scope = user_scope(request.getfixturevalue(persona))
+    for perm in (Perm.VIEW_AREA, Perm.MANAGE_CASES, Perm.VIEW_AGGREGATES):
+        by_path = set(Area.objects.filter(scope.q(perm)).values_list("pk", flat=True))
+        by_ids = set(Area.objects.filter(scope.ids_q(perm, "pk")).values_list("pk", flat=True))
+        assert by_ids == by_path
+    assert len(scope.area_ids(Perm.VIEW_AREA)) > 1  # the district and its tehsils at least
+
+
+@pytest.mark.django_db
+def test_scope_by_area_ids_fails_closed_without_grants(make_user):
+    scope = user_scope(make_user("nobody", role=None))
+    assert scope.area_ids(Perm.VIEW_AREA) == []
+    assert not Area.objects.filter(scope.ids_q(Perm.VIEW_AREA, "pk")).exists()
+
+
+@pytest.mark.django_db
 def test_createuser_command(officer_mbdin, capsys):
     organisation = officer_mbdin.organisation
     call_command(

@@ -102,9 +102,20 @@ def test_explicit_sizes_win_over_the_factor() -> None:
     assert (sizes.reports, sizes.cases, sizes.people, sizes.years) == (500, 40, 90, 2)
 
 
+def test_people_beyond_what_the_cases_name_are_in_the_register_without_a_case() -> None:
+    sizes = ScaleSizes.province(reports=1_000, cases=100, people=10_000, records=500)
+    assert sizes.records == 500
+    assert sizes.case_others == 4 * 100  # at most four others a case
+    assert sizes.registry == 10_000 - 500 - 400
+    trial = ScaleSizes.province(factor=1)
+    assert trial.registry == 0  # the trial's people are all named in cases
+    assert trial.case_others == trial.people - trial.records
+
+
 @pytest.mark.parametrize(
     ("options", "why"),
     [
+        ({"people": 10, "records": 11}, "between 0 and the number of people"),
         ({"factor": 0}, "factor must be more than 0"),
         ({"reports": 10, "cases": 20}, "more cases than reports"),
         ({"years": 0}, "between 1 and 10"),
@@ -329,8 +340,15 @@ def test_same_seed_gives_the_same_rows() -> None:
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         for _run in range(2):
             with transaction.atomic():
-                sizes = ScaleSizes.province(reports=200, cases=20, people=50)
-                prints.append(_fingerprint(scale_build(sizes=sizes, seed=7)))
+                sizes = ScaleSizes.province(reports=200, cases=20, people=150, records=10)
+                result = scale_build(sizes=sizes, seed=7)
+                prints.append(_fingerprint(result))
+                added = Person.objects.order_by("-pk")[: sizes.people]
+                no_case = Person.objects.filter(pk__in=added, parties__isnull=True)
+                assert sizes.registry == 150 - 10 - 80
+                assert no_case.count() == sizes.registry
+                assert Person.objects.count() - result.base_counts["people"] == sizes.people
+                assert audit_chain_verify(batch_size=5000).intact
                 transaction.set_rollback(True)
     assert prints[0] == prints[1]
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from ahtc.accounts.models import User
+from ahtc.accounts.roles import Perm
 from ahtc.accounts.selectors import user_scope
 from ahtc.portal import duplicates
 from ahtc.portal.duplicates import possible_duplicates
@@ -95,7 +96,8 @@ class TestCommonValues:
 @pytest.mark.django_db
 class TestQueryCount:
     def _probe_queries(self, user: User, probe: Tip, assert_max: Any) -> int:
-        user_scope(user)  # the grants, read once per request before this
+        # The grants and the ids of their areas, read once per request before this.
+        user_scope(user).area_ids(Perm.TRIAGE_TIPS)
         with assert_max(2):
             found = possible_duplicates(probe, user)
             # Reading the results (district names, reasons) costs nothing more.

@@ -69,8 +69,37 @@ class TestAccess:
         for _ in range(15):
             make_tip()
         client = login_as(officer_mbdin)
-        with django_assert_max_num_queries(14):
+        # 15: the page is sorted as ids, then its reports read (issue 19).
+        with django_assert_max_num_queries(15):
             assert client.get(reverse("cell:intake")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_queue_by_a_closed_status_pages_in_the_queue_order(
+    officer_mbdin, login_as, django_assert_max_num_queries
+):
+    """Sorted as ids, then read (issue 19): the same rows, order and pages."""
+    mine = [make_tip() for _ in range(52)]
+    elsewhere = make_tip(district="PK610")
+    still_open = make_tip()
+    Tip.objects.exclude(pk=still_open.pk).update(status=TipStatus.NOT_ACTIONABLE)
+    Tip.objects.filter(pk=mine[7].pk).update(danger_now=True)  # urgent first
+    expected = [mine[7], *[t for t in mine if t != mine[7]]]
+    client = login_as(officer_mbdin)
+    url = reverse("cell:intake") + "?status=not_actionable"
+    with django_assert_max_num_queries(15):
+        first = client.get(url)
+    second = client.get(url + "&page=2")
+    shown = []
+    for response in (first, second):
+        assert response.status_code == 200
+        page = response.context["page"]
+        shown += [tip.pk for tip in page]
+        assert all(tip.district.code == "PK620" for tip in page)  # read whole, related too
+    assert shown == [t.pk for t in expected]
+    assert len(first.context["page"].object_list) == 50
+    assert elsewhere.reference.encode() not in first.content + second.content
+    assert still_open.reference.encode() not in first.content + second.content
 
 
 @pytest.mark.django_db
