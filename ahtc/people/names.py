@@ -69,6 +69,7 @@ qadir qadeer kadir
 nasir naseer
 munir muneer
 bibi bb
+mai maii
 begum begam
 fatima fatimah fatma
 jatt jat
@@ -100,6 +101,12 @@ CASTES = _listed(
     " cheema bajwa gondal tarar khokhar rajput chatha virk sandhu ranjha kahloon hanjra"
     " sahi goraya ghuman dogar ansari qureshi khan niazi mughal abbasi kashmiri chohan"
     " chauhan sipra kharal tiwana syed sayed sayyid sheikh shaikh"
+    " alvi athwal baloch bharwana bhidwal bhutta bosal bukhari chadhar chechi chishti daha"
+    " dhakku dhillon dhotar dhudhi farooqi gilani harral hashmani hashmi hinjra jafri janjua"
+    " jappa joiya kahut kalru kalyar kamboh kasana kathia kazmi khatana khichi langah lodhi"
+    " mangat marral mekan minhas naqvi nonari phambra pirzada poswal randhawa rizvi sargana saroya"
+    " sial siddiqui sindhu sohal sulehria targar tatla thaheem thathaal usmani wahla wains"
+    " waseer wattoo zaidi"
 )
 # Urdu spellings of titles and castes, compared after transliteration would
 # be unreliable, so they are listed as written.
@@ -139,6 +146,7 @@ URDU_LETTERS = {
     "ھ": "h", "ء": "", "ئ": "i", "ی": "i", "ے": "e", "ۓ": "e", "ؤ": "o",
 }  # fmt: skip
 _URDU = re.compile(r"[\u0600-\u06ff]")
+_CONSONANTS = "بپتٹثجچدڈذرڑزژسشصضطظغفقکگلمن"
 # Consonant skeleton: digraphs first, then single letters; a first vowel is
 # kept as "a" (Urdu writes it with alif or ain, Latin with any vowel); other
 # vowels, y and w are dropped (Urdu writes only long vowels, Latin spells
@@ -155,9 +163,13 @@ def transliterate(text: str) -> str:
     of a word و and ی are the consonants w and y (وسیم Waseem, یوسف Yousaf)."""
     text = re.sub(r"(?<!\w)و", "w", text)
     text = re.sub(r"(?<!\w)ی", "y", text)
-    # A final choti heh is mostly the vowel a (شازیہ Shazia), except after
-    # alif, wao or lam (شاہ Shah, اللہ Allah).
-    text = re.sub(r"(?<=[^\Wاول])ہ(?!\w)", "a", text)
+    # A final choti heh is mostly the vowel a (شازیہ Shazia, جمیلہ Jamila),
+    # except after alif or wao (شاہ Shah) and in Allah (اللہ, عبداللہ).
+    text = re.sub(r"(?<=[^\Wاو])(?<!لل)ہ(?!\w)", "a", text)
+    # Heh or hay after a consonant is a sound of its own (ظہیر Zaheer, تحسین
+    # Tahseen), not aspiration (written with do-chashmi heh: بھٹی Bhatti): an
+    # "a" between keeps "zh" or "th" from reading as one letter.
+    text = re.sub(f"(?<=[{_CONSONANTS}])([ہح])", r"ا\1", text)
     return "".join(URDU_LETTERS.get(char, char) for char in text)
 
 

@@ -21,6 +21,14 @@ SAME_PERSON = [
     ("Nasreen Bibi w/o Akram", "Nasreen"),
     ("Haji Ghulam Hussain", "Gulam Husain"),
     ("Malik Javed Iqbal", "Javaid Ikbal"),
+    # Heh and hay after a consonant are sounds of their own, not aspiration;
+    # a final heh after one lam is the vowel a (only Allah keeps its h).
+    ("Zaheer Abbas", "ظہیر عباس"),
+    ("Tahseen", "تحسین"),
+    ("Jamila Bibi", "جمیلہ بی بی"),
+    ("Shakeela", "شکیلہ"),
+    ("Abdullah", "عبداللہ"),
+    ("Mai Bhagan", "مائی بھاگن"),
 ]
 DIFFERENT = [
     ("Muhammad Aslam", "Muhammad Akram"),
