@@ -70,6 +70,14 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_kept_graphs() -> None:
+    """Each test builds its own link-analysis graphs (intelligence/graph_cache.py)."""
+    from ahtc.intelligence.graph_cache import clear
+
+    clear()
+
+
+@pytest.fixture(autouse=True)
 def english_outside_requests() -> Any:
     """Service and command output in English; pages pick their own language."""
     with translation.override("en"):

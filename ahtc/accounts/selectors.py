@@ -37,8 +37,11 @@ class Grant:
 class Scope:
     grants: tuple[Grant, ...]
     # The ids of the areas inside the scope, per permission, read once per scope.
-    _area_ids: dict[Perm, list[int]] = field(
+    _area_ids: dict[Perm | None, list[int]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
+    )
+    _areas: list[tuple[int, str]] = field(
+        default_factory=list, compare=False, hash=False, repr=False
     )
 
     def paths(self, perm: Perm) -> list[str]:
@@ -61,11 +64,22 @@ class Scope:
         return query
 
     def area_ids(self, perm: Perm) -> list[int]:
-        """The ids of every area inside the scope for `perm` (one query, then
-        kept on the scope, which lives for one request)."""
+        """The ids of every area inside the scope for `perm`. The areas under
+        all the user's grants are read in one query, then kept on the scope,
+        which lives for one request."""
         ids = self._area_ids.get(perm)
         if ids is None:
-            ids = list(Area.objects.filter(self.q(perm)).values_list("pk", flat=True))
+            if not self.paths(perm):
+                return []
+            if None not in self._area_ids:  # the areas under every grant, once
+                under = Q(pk__in=[])
+                for path in {g.area_path for g in self.grants}:
+                    under |= Q(path__startswith=path)
+                rows = Area.objects.filter(under).values_list("pk", "path")
+                self._areas.extend(rows)
+                self._area_ids[None] = []
+            paths = tuple(self.paths(perm))
+            ids = [pk for pk, path in self._areas if path.startswith(paths)]
             self._area_ids[perm] = ids
         return ids
 

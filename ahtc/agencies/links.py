@@ -103,6 +103,9 @@ def broker_parties_link(*, district: Area | None = None, by: Any = None) -> int:
     with transaction.atomic():
         AgencyParty.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
         if links:
+            from ahtc.intelligence.graph_cache import graph_data_changed
+
+            graph_data_changed()  # bulk_create sends no signals
             audit_record(
                 actor=by,
                 action=AuditAction.CREATE,

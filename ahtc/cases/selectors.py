@@ -78,8 +78,8 @@ def _open_task_for(user: Any) -> Exists:
 
 def managed_cases_q(user: Any) -> Q:
     scope = user_scope(user)
-    return scope.q(Perm.MANAGE_CASES, "district__path") | (
-        scope.q(Perm.INVESTIGATE, "district__path") & Q(lead_officer=user)
+    return scope.ids_q(Perm.MANAGE_CASES, "district_id") | (
+        scope.ids_q(Perm.INVESTIGATE, "district_id") & Q(lead_officer=user)
     )
 
 
@@ -89,10 +89,10 @@ def cases_for_user(user: Any) -> QuerySet[Case]:
         return Case.objects.none()
     query = managed_cases_q(user)
     # An officer given a task on a case sees it while the task is open.
-    query |= scope.q(Perm.INVESTIGATE, "district__path") & Q(_open_task_for(user))
+    query |= scope.ids_q(Perm.INVESTIGATE, "district_id") & Q(_open_task_for(user))
     if user.organisation_id:
         for perm in PARTNER_PERMS:
-            query |= scope.q(perm, "district__path") & Q(_active_share(user.organisation_id))
+            query |= scope.ids_q(perm, "district_id") & Q(_active_share(user.organisation_id))
     if any(
         scope.has_perm_anywhere(p) for p in (Perm.MANAGE_CASES, Perm.INVESTIGATE, *PARTNER_PERMS)
     ):

@@ -78,7 +78,9 @@ def centrality(graph: Graph, nodes: Iterable[int] | None = None) -> dict[int, Ce
     close = g.closeness(normalized=True)
     eigen = [0.0] * n
     for members in g.connected_components():
-        if len(members) > 1:
+        if len(members) == 2:  # a pair: both 1.0, as igraph gives (most networks are pairs)
+            eigen[members[0]] = eigen[members[1]] = 1.0
+        elif len(members) > 2:
             sub = g.induced_subgraph(members)
             for i, value in zip(members, sub.eigenvector_centrality(scale=True), strict=True):
                 eigen[i] = value
@@ -94,7 +96,16 @@ def centrality(graph: Graph, nodes: Iterable[int] | None = None) -> dict[int, Ce
 
 
 def networks(graph: Graph, *, central: int = 3) -> list[Network]:
-    """Connected networks of two people or more, largest first."""
+    """Connected networks of two people or more, largest first (worked out once
+    per graph: a kept graph's copies share the answer, graph_cache.py)."""
+    key = f"networks:{central}"
+    if key not in graph.memo:
+        graph.memo[key] = _networks(graph, central)
+    found: list[Network] = graph.memo[key]
+    return found
+
+
+def _networks(graph: Graph, central: int) -> list[Network]:
     g, ids = simple(graph)
     found = [m for m in g.connected_components() if len(m) > 1]
     scores = centrality(graph)

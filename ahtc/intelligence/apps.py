@@ -9,4 +9,9 @@ class IntelligenceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from ahtc.intelligence import signals  # noqa: F401 - connects the watchlist alerts
+        from ahtc.intelligence import (
+            graph_cache,
+            signals,  # noqa: F401 - connects the watchlist alerts
+        )
+
+        graph_cache.connect()

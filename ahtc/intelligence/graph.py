@@ -104,6 +104,9 @@ class Graph:
     # Built once on first use; a Graph is not changed after it is built.
     _adjacent: dict[int, list[Link]] | None = field(default=None, repr=False, compare=False)
     _people: dict[int, int] | None = field(default=None, repr=False, compare=False)
+    # Answers worked out from the links and node ids (never from names), shared
+    # by a kept graph's copies (analysis.networks).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def node_of(self, person_id: int) -> int | None:
         if self._people is None:
@@ -136,6 +139,18 @@ class Graph:
             agencies=self.agencies,
         )
 
+    def copy(self) -> Graph:
+        """The same graph with its own table of nodes (names are put on copies of
+        the nodes a page shows, never on a kept graph's)."""
+        return Graph(
+            nodes=dict(self.nodes),
+            links=self.links,
+            agencies=self.agencies,
+            _adjacent=self._adjacent,
+            _people=self._people,
+            memo=self.memo,
+        )
+
     def filtered(
         self,
         *,
@@ -146,6 +161,8 @@ class Graph:
         """Links of these kinds dated inside [start, end] (undated links only
         when no date is given); every node stays, so a lone person still shows."""
         wanted = set(kinds) if kinds else set(LinkKind.values)
+        if wanted >= set(LinkKind.values) and start is None and end is None:
+            return self.copy()  # everything: the same links (and answers)
         links = [x for x in self.links if x.kind in wanted and _in_range(x.date, start, end)]
         return Graph(nodes=self.nodes, links=links, agencies=self.agencies)
 
@@ -391,6 +408,7 @@ def graph_for_user(
     """The graph of what `user` may see: their cases and agencies only."""
     from ahtc.agencies.selectors import agencies_for_user
     from ahtc.cases.selectors import cases_for_user
+    from ahtc.intelligence.graph_cache import kept_graph
 
-    graph = build_graph(cases=cases_for_user(user), agencies=agencies_for_user(user))
+    graph = kept_graph(cases=cases_for_user(user), agencies=agencies_for_user(user))
     return graph.filtered(kinds=kinds, start=start, end=end)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -73,10 +74,12 @@ def label_nodes(user: Any, graph: Graph, nodes: set[int], *, why: str) -> None:
         for p in people_for_user(user)
         .filter(pk__in=wanted)
         .select_related("source_district")
+        .only("name_latin", "name_urdu", "source_district__code")  # no other decrypting
         .order_by("pk")
     }
     for node_id in nodes:
-        node = graph.nodes[node_id]
+        # A copy: the graph's nodes may be those of a kept graph (graph_cache).
+        node = graph.nodes[node_id] = copy.copy(graph.nodes[node_id])
         people = [named[pk] for pk in sorted(node.people) if pk in named]
         names = [p.name_latin or p.name_urdu for p in people]
         node.named = any(names)

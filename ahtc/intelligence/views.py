@@ -145,12 +145,13 @@ def person_network(request: HttpRequest, pk: int) -> HttpResponse:
     form, graph = _filtered(request)
     node = _node(graph, person.pk)
     context = _chart_context(request, graph, {node}, form, why="person network")
+    path_form = _path_form(graph, node, request.user)  # names the centre too
     context.update(
         {
             "person": person,
             "centre": graph.nodes[node],
             "districts": _district_names(graph.nodes[node].districts),
-            "path_form": _path_form(graph, node, request.user),
+            "path_form": path_form,
         }
     )
     context.update(_watch_context(request.user, person))

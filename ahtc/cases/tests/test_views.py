@@ -467,7 +467,7 @@ def test_case_list_query_count_does_not_grow_with_cases(
     client.get(reverse("cell:cases") + "?view=district")
     for _ in range(20):
         make_case()
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # incl. the areas under the grants
         response = client.get(reverse("cell:cases") + "?view=district")
     assert response.content.decode().count("/cell/cases/MBD-") >= 23
 
