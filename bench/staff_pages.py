@@ -122,6 +122,30 @@ def pages(username: str) -> Iterator[tuple[str, str]]:
     record = _first(lambda: records_for_user(user).order_by("-created_at").first())
     if record is not None:
         yield "victim page", reverse("cell:victim", args=[record.number])
+    yield from _network_pages(user)
+
+
+def _network_pages(user: Any) -> Iterator[tuple[str, str]]:
+    """Link analysis, where the persona may use it: the networks and the
+    network of the person with most links (warm: the graph is kept between
+    requests, docs/intelligence.md)."""
+    from django.urls import reverse
+
+    from ahtc.intelligence.graph import graph_for_user
+    from ahtc.intelligence.selectors import may_analyse
+
+    if not may_analyse(user):
+        return
+    yield "networks", reverse("cell:intelligence:networks")
+    graph = graph_for_user(user)
+    degree: dict[int, int] = {}
+    for link in graph.links:
+        for end in (link.source, link.target):
+            degree[end] = degree.get(end, 0) + 1
+    if degree:
+        busiest = max(degree, key=lambda n: (degree[n], -n))
+        person = min(graph.nodes[busiest].people)
+        yield "person network", reverse("cell:intelligence:person", args=[person])
 
 
 API = [
