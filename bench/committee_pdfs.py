@@ -75,12 +75,14 @@ def html_only(report: Any) -> float:
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from ahtc.monitoring.report_files import _context
-    from ahtc.monitoring.reports import report_lines
+    from ahtc.monitoring.report_files import _context, _shown
+    from ahtc.monitoring.suppression import Screen, threshold
 
     started = time.perf_counter()
     with translation.override("en"):
-        render_to_string("monitoring/report_pdf.html", _context(report, report_lines(report)))
+        screen = Screen(threshold())  # as report_pdf: small numbers hidden, as on screen
+        lines, shown = _shown(report, screen)
+        render_to_string("monitoring/report_pdf.html", _context(report, lines, shown, screen))
     return time.perf_counter() - started
 
 
