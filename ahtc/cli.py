@@ -105,10 +105,6 @@ def _worker_beside() -> Iterator[None]:
                 child.kill()
 
 
-def _unrecognised(rest: list[str]) -> str:
-    return "unrecognized arguments: " + " ".join(rest)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="ahtc", description=__doc__.splitlines()[0] if __doc__ else ""
@@ -137,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("action", choices=["verify", "export"])
     args, rest = parser.parse_known_args(argv)
     if rest and args.command in {"serve", "genkey", "rotate-keys"}:
-        parser.error(_unrecognised(rest))  # never ignored without a word
+        parser.error("unrecognized arguments: " + " ".join(rest))  # never ignored silently
     _django()
     if args.command == "serve":
         _serve(args.port, args.production, host=args.host, workers=args.workers)

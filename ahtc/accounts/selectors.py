@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -36,13 +37,6 @@ class Grant:
 @dataclass(frozen=True)
 class Scope:
     grants: tuple[Grant, ...]
-    # The ids of the areas inside the scope, per permission, read once per scope.
-    _area_ids: dict[Perm | None, list[int]] = field(
-        default_factory=dict, compare=False, hash=False, repr=False
-    )
-    _areas: list[tuple[int, str]] = field(
-        default_factory=list, compare=False, hash=False, repr=False
-    )
 
     def paths(self, perm: Perm) -> list[str]:
         return sorted({g.area_path for g in self.grants if perm in g.permissions})
@@ -63,25 +57,21 @@ class Scope:
             query |= Q(**{f"{path_field}__startswith": path})
         return query
 
+    @cached_property
+    def _areas(self) -> list[tuple[int, str]]:
+        """(id, path) of every area under any of the grants: one query, kept on
+        the scope, which lives for one request."""
+        under = Q(pk__in=[])
+        for path in {g.area_path for g in self.grants}:
+            under |= Q(path__startswith=path)
+        return list(Area.objects.filter(under).values_list("pk", "path"))
+
     def area_ids(self, perm: Perm) -> list[int]:
-        """The ids of every area inside the scope for `perm`. The areas under
-        all the user's grants are read in one query, then kept on the scope,
-        which lives for one request."""
-        ids = self._area_ids.get(perm)
-        if ids is None:
-            if not self.paths(perm):
-                return []
-            if None not in self._area_ids:  # the areas under every grant, once
-                under = Q(pk__in=[])
-                for path in {g.area_path for g in self.grants}:
-                    under |= Q(path__startswith=path)
-                rows = Area.objects.filter(under).values_list("pk", "path")
-                self._areas.extend(rows)
-                self._area_ids[None] = []
-            paths = tuple(self.paths(perm))
-            ids = [pk for pk, path in self._areas if path.startswith(paths)]
-            self._area_ids[perm] = ids
-        return ids
+        """The ids of every area inside the scope for `perm`."""
+        paths = tuple(self.paths(perm))
+        if not paths:
+            return []
+        return [pk for pk, path in self._areas if path.startswith(paths)]
 
     def ids_q(self, perm: Perm, id_field: str) -> Q:
         """The same rows as q(perm, "<fk>__path") as a filter on the foreign key

@@ -281,16 +281,33 @@ def _person(
     child = role == PartyRole.VICTIM and (spec.category in CHILD_CATEGORIES or rng.random() < 0.05)
     female = spec.category in {"sexual_exploitation", "forced_marriage"} and role == "victim"
     sex = Sex.FEMININE if female or rng.random() < 0.12 else Sex.MASCULINE
+    return new_person(
+        rng, district.area, sex=sex, child=child, ages=((8, 17), (18, 60)), by=lead, at=spec.opened
+    )
+
+
+def new_person(
+    rng: random.Random,
+    area: Any,
+    *,
+    sex: str,
+    child: bool,
+    ages: tuple[tuple[int, int], tuple[int, int]],
+    by: User,
+    at: dt.datetime,
+) -> tuple[Person, list[Identifier]]:
+    """A synthetic person of the district (names from the pools, a father's
+    name, an age in the child's or the adult's range) and their identifiers."""
     latin, urdu = person_name(rng, sex)
     person = Person(
-        source_district=district.area,
+        source_district=area,
         name_latin=latin,
         name_urdu=urdu,
         relative_name=person_name(rng, Sex.MASCULINE)[0],
         sex=sex,
-        age_years=rng.randint(8, 17) if child else rng.randint(18, 60),
-        created_by=lead,
-        created_at=spec.opened,
+        age_years=rng.randint(*ages[0]) if child else rng.randint(*ages[1]),
+        created_by=by,
+        created_at=at,
     )
     return person, person_identifiers(rng, person, child=child)
 

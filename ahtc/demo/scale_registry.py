@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from ahtc.demo.scale_cases import audit_person, name_tokens_save, person_identifiers
-from ahtc.demo.scale_rows import person_name
+from ahtc.demo.scale_cases import audit_person, name_tokens_save, new_person
 from ahtc.people.models import Identifier, Person, Sex
 
 if TYPE_CHECKING:
@@ -48,18 +47,17 @@ def people(run: ScaleRun, audit: AuditWriter) -> None:
             district = run.districts[d]
             child = rng.random() < CHILD_SHARE
             sex = Sex.FEMININE if rng.random() < FEMALE_SHARE else Sex.MASCULINE
-            latin, urdu = person_name(rng, sex)
-            person = Person(
-                source_district=district.area,
-                name_latin=latin,
-                name_urdu=urdu,
-                relative_name=person_name(rng, Sex.MASCULINE)[0],
-                sex=sex,
-                age_years=rng.randint(6, 17) if child else rng.randint(18, 70),
-                created_by=rng.choice(district.officers),
-                created_at=run.start + dt.timedelta(seconds=rng.random() * span),
+            batch.append(
+                new_person(
+                    rng,
+                    district.area,
+                    sex=sex,
+                    child=child,
+                    ages=((6, 17), (18, 70)),
+                    by=rng.choice(district.officers),
+                    at=run.start + dt.timedelta(seconds=rng.random() * span),
+                )
             )
-            batch.append((person, person_identifiers(rng, person, child=child)))
         Person.objects.bulk_create([person for person, _i in batch])
         Identifier.objects.bulk_create([i for _p, identifiers in batch for i in identifiers])
         run.counts["name_tokens"] += name_tokens_save([person for person, _i in batch])

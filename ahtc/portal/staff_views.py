@@ -101,7 +101,7 @@ def _queue(request: HttpRequest, bulk: BulkForm) -> HttpResponse:
     # then the page's 50 reports read whole (issue 19).
     rows = _filtered(request.user, form)
     page = Paginator(rows.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
-    found = rows.model.objects.select_related("district", "tehsil", "assigned_to").in_bulk(
+    found = Tip.objects.select_related("district", "tehsil", "assigned_to").in_bulk(
         list(page.object_list)
     )
     page.object_list = [found[pk] for pk in page.object_list]

@@ -24,6 +24,16 @@ from ahtc.portal.staff_views import _filtered
 from ahtc.portal.tests.test_intake import make_tip
 
 
+def _indexdef(name: str) -> str:
+    """PostgreSQL's definition of the index (the PostgreSQL tests only)."""
+    if connection.vendor != "postgresql":
+        pytest.fail("run with DATABASE_URL pointing at PostgreSQL (make test-postgres)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        (definition,) = cursor.fetchone()
+    return str(definition)
+
+
 def _where(sql: str) -> str:
     return sql.split(" WHERE ", 1)[1].split(" ORDER BY ", 1)[0]
 
@@ -47,13 +57,7 @@ def test_the_default_queue_filters_on_the_index_condition(officer_mbdin: User) -
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_postgresql_has_the_partial_index() -> None:
-    if connection.vendor != "postgresql":
-        pytest.fail("run with DATABASE_URL pointing at PostgreSQL (make test-postgres)")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["portal_tip_queue_idx"]
-        )
-        (definition,) = cursor.fetchone()
+    definition = _indexdef("portal_tip_queue_idx")
     assert "WHERE" in definition
     assert "link_review" in definition
     assert "status" in definition
@@ -85,11 +89,5 @@ def test_the_queue_by_status_reads_only_the_status_index_columns(officer_mbdin: 
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_postgresql_has_the_covering_status_index() -> None:
-    if connection.vendor != "postgresql":
-        pytest.fail("run with DATABASE_URL pointing at PostgreSQL (make test-postgres)")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["portal_tip_status_idx"]
-        )
-        (definition,) = cursor.fetchone()
+    definition = _indexdef("portal_tip_status_idx")
     assert "INCLUDE (id, held_for_review, danger_now, child_involved)" in definition
